@@ -1,0 +1,207 @@
+# bpfload - a BPF ELF loader over the raw bpf() system call.
+#
+#   make              library (static + shared), CLI, kern objects, samples, tests
+#   make check        every test: unit (ASan+UBSan), kernel, fuzz round, VM
+#   make vmtest       the kprobe/fentry/uprobe tests inside QEMU guests
+#   make bench        benchmarks (figures, never pass/fail)
+#   make install      PREFIX=/usr/local DESTDIR=
+#
+# CC, CLANG, CFLAGS, LDFLAGS may be overridden; V=1 shows the commands.
+
+CC	?= gcc
+CLANG	?= clang
+AR	?= ar
+CFLAGS	?= -O2 -g
+PREFIX	?= /usr/local
+LIBDIR	?= $(PREFIX)/lib
+INCDIR	?= $(PREFIX)/include
+BINDIR	?= $(PREFIX)/bin
+DESTDIR	?=
+BUILD	?= build
+
+VERSION	:= 0.1.0
+SOVER	:= 0
+
+ifeq ($(V),1)
+Q	:=
+msg	=
+else
+Q	:= @
+msg	= @printf '  %-8s %s\n' $(1) $(2);
+endif
+
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+ARCH	  := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+
+WARN	:= -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
+	   -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith -Wvla
+BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Iinclude -Iloader $(WARN)
+LIB_CFLAGS  := $(BASE_CFLAGS) -fPIC -fvisibility=hidden -DBL_BUILDING_LIB
+LIBS	:= -lelf -lz
+
+# The object model (ELF, BTF, maps, relocations) is pure: no system
+# calls into the kernel, so unit tests and the fuzzer link it alone.
+OBJECT_SRCS := $(sort $(wildcard loader/object/*.c))
+KERNEL_SRCS := $(sort $(wildcard loader/kernel/*.c))
+COMPAT_SRCS := $(sort $(wildcard loader/compat/*.c))
+CLI_SRCS    := $(sort $(wildcard loader/cli/*.c))
+LIB_SRCS    := $(OBJECT_SRCS) $(KERNEL_SRCS) $(COMPAT_SRCS)
+LIB_OBJS    := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+CLI_OBJS    := $(CLI_SRCS:%.c=$(BUILD)/%.o)
+
+LIB_A	:= $(BUILD)/lib/libbpfload.a
+LIB_SO	:= $(BUILD)/lib/libbpfload.so
+CLI	:= $(BUILD)/bin/bpfload
+
+# BPF programs: clang -O2 -g -target bpf.  -mcpu=v3 gives atomics with
+# results, 32-bit jumps and ALU32 (every kernel we test, 5.10+, has them).
+BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Iinclude \
+	      $(if $(MULTIARCH),-I/usr/include/$(MULTIARCH)) -Wall -Wno-unused-value \
+	      -Wno-pointer-sign -Wno-compare-distinct-pointer-types -Wno-address-of-packed-member
+
+KERN_SRCS := $(sort $(wildcard kern/*_kern.c))
+KERN_OBJS := $(KERN_SRCS:kern/%.c=$(BUILD)/bin/%.o)
+USER_SRCS := $(sort $(wildcard user/*_user.c))
+USER_BINS := $(USER_SRCS:user/%_user.c=$(BUILD)/bin/%)
+USER_HELPER_SRCS := $(sort $(filter-out %_user.c,$(wildcard user/*.c)))
+USER_HELPER_BINS := $(USER_HELPER_SRCS:user/%.c=$(BUILD)/bin/%)
+
+TOBJ_SRCS := $(sort $(wildcard tests/objs/*.c))
+TOBJS	  := $(TOBJ_SRCS:tests/objs/%.c=$(BUILD)/tests/objs/%.o)
+
+# Unit tests: the pure object model built with ASan + UBSan.
+SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+UNIT_SRCS  := $(sort $(wildcard tests/unit/t_*.c))
+UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
+SAN_OBJS   := $(OBJECT_SRCS:%.c=$(BUILD)/san/%.o)
+
+# Kernel tests: the real library against the running kernel.
+KTEST_SRCS := $(sort $(wildcard tests/kernel/t_*.c))
+KTEST_BINS := $(KTEST_SRCS:tests/kernel/%.c=$(BUILD)/tests/kernel/%)
+TEST_HELPER_SRCS := $(sort $(filter-out tests/kernel/t_%,$(wildcard tests/kernel/*.c)))
+
+.PHONY: all lib cli kern user tests check unit-check kernel-check vmtest fuzz \
+	fuzz-check bench install uninstall clean help
+.SUFFIXES:
+.SECONDARY:
+
+all: lib cli kern user tests
+
+help:
+	@sed -n '1,/^$$/p' Makefile | sed 's/^# \{0,1\}//'
+
+lib: $(LIB_A) $(LIB_SO)
+cli: $(CLI)
+kern: $(KERN_OBJS)
+user: $(USER_BINS) $(USER_HELPER_BINS)
+tests: $(TOBJS) $(UNIT_BINS) $(KTEST_BINS)
+
+HDRS := $(wildcard include/*.h include/bpfload/*.h loader/*/*.h loader/*.h)
+
+$(BUILD)/loader/%.o: loader/%.c $(HDRS)
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LIB_CFLAGS) -c $< -o $@
+
+$(LIB_A): $(LIB_OBJS)
+	$(call msg,AR,$@)
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(LIB_SO): $(LIB_OBJS)
+	$(call msg,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libbpfload.so.$(SOVER) -o $@ $^ $(LIBS)
+
+$(CLI): $(CLI_OBJS) $(LIB_A)
+	$(call msg,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIB_A) $(LIBS) -lpthread
+
+$(BUILD)/bin/%_kern.o: kern/%_kern.c $(wildcard include/bpfload/kern*.h)
+	$(call msg,CLANG,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/bin/%: user/%_user.c $(LIB_A) $(HDRS)
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(BASE_CFLAGS) -Iuser $(LDFLAGS) -o $@ $< $(LIB_A) $(LIBS) -lpthread
+
+$(BUILD)/bin/%: user/%.c
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -O0 -g -std=gnu11 -Wall $(LDFLAGS) -o $@ $<
+
+$(BUILD)/tests/objs/%.o: tests/objs/%.c $(wildcard include/bpfload/kern*.h)
+	$(call msg,CLANG,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -Itests/objs -c $< -o $@
+
+$(BUILD)/san/%.o: %.c $(HDRS)
+	$(call msg,CC-SAN,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -O1 -g $(BASE_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(SAN_OBJS) $(HDRS) tests/tap.h
+	$(call msg,CC-SAN,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -O1 -g $(BASE_CFLAGS) -Itests $(SAN_FLAGS) -o $@ $< $(SAN_OBJS) $(LIBS)
+
+$(BUILD)/tests/kernel/%: tests/kernel/%.c $(TEST_HELPER_SRCS) $(LIB_A) $(HDRS) tests/tap.h
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(BASE_CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(TEST_HELPER_SRCS) \
+		$(LIB_A) $(LIBS) -lpthread
+
+# ---- tests --------------------------------------------------------------
+
+check: all
+	$(Q)tests/run-tests
+
+unit-check: all
+	$(Q)tests/run-tests unit
+
+kernel-check: all
+	$(Q)tests/run-tests kernel
+
+vmtest: all
+	$(Q)tests/run-tests vm
+
+fuzz:
+	$(Q)tests/fuzz/run $(or $(FUZZ_SECONDS),600)
+
+bench: all
+	$(Q)tests/bench/run
+
+# ---- install ------------------------------------------------------------
+
+PC_FILE := $(BUILD)/lib/bpfload.pc
+
+$(PC_FILE): Makefile
+	@mkdir -p $(@D)
+	$(Q)printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCDIR)' '' \
+		'Name: bpfload' 'Description: BPF ELF loader over the raw bpf() system call' \
+		'Version: $(VERSION)' 'Requires.private: libelf zlib' \
+		'Libs: -L$${libdir} -lbpfload' 'Libs.private: -lelf -lz -lpthread' \
+		'Cflags: -I$${includedir}' > $@
+
+install: lib cli $(PC_FILE)
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR)/bpfload $(DESTDIR)$(BINDIR)
+	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/libbpfload.a
+	install -m 755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/libbpfload.so.$(VERSION)
+	ln -sf libbpfload.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libbpfload.so.$(SOVER)
+	ln -sf libbpfload.so.$(SOVER) $(DESTDIR)$(LIBDIR)/libbpfload.so
+	install -m 644 include/bpfload.h include/bpf_load.h $(DESTDIR)$(INCDIR)/
+	install -m 644 include/bpfload/*.h $(DESTDIR)$(INCDIR)/bpfload/
+	install -m 644 $(PC_FILE) $(DESTDIR)$(LIBDIR)/pkgconfig/bpfload.pc
+	install -m 755 $(CLI) $(DESTDIR)$(BINDIR)/bpfload
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libbpfload.a $(DESTDIR)$(LIBDIR)/libbpfload.so* \
+	      $(DESTDIR)$(LIBDIR)/pkgconfig/bpfload.pc $(DESTDIR)$(INCDIR)/bpfload.h \
+	      $(DESTDIR)$(INCDIR)/bpf_load.h $(DESTDIR)$(BINDIR)/bpfload
+	rm -rf $(DESTDIR)$(INCDIR)/bpfload
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * load.c - put an opened object into the kernel.
+ *
+ * The order matters and mirrors what the kernel needs to know first:
+ *
+ *   1. BPF_BTF_LOAD   the object's types, so maps and programs can point
+ *                     at them (key/value types, func_info, line_info)
+ *   2. BPF_MAP_CREATE every map; global data maps get their initial
+ *                     contents, .rodata is frozen
+ *   3. patch fds      each ld_imm64 that names a map gets the map's fd
+ *   4. BPF_PROG_LOAD  every program; the verifier checks it here
+ *   5. map slots      map-in-map and prog_array initial values
+ *
+ * On any failure everything created so far is closed again, so a failed
+ * load leaves nothing in the kernel.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "kernel/kernel.h"
+#include "object/btf.h"
+
+int bl_obj_fail(struct bl_object *obj, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	free(obj->errmsg);
+	obj->errmsg = NULL;
+	obj->err.err = err;
+	va_start(ap, fmt);
+	vsnprintf(obj->err.msg, sizeof(obj->err.msg), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+int bl_obj_fail_msg(struct bl_object *obj, int err, char *msg)
+{
+	free(obj->errmsg);
+	obj->errmsg = msg;
+	obj->err.err = err;
+	snprintf(obj->err.msg, sizeof(obj->err.msg), "%s", msg ? msg : "");
+	return err;
+}
+
+const char *bl_errno_hint(int err, enum bpf_prog_type type)
+{
+	switch (-err) {
+	case EPERM:
+		if (type == BPF_PROG_TYPE_TRACING || type == BPF_PROG_TYPE_EXT ||
+		    type == BPF_PROG_TYPE_LSM)
+			return "the kernel refused the program before verification: it needs"
+			       " BPF trampolines (CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS,"
+			       " CONFIG_BPF_LSM for lsm/), which this kernel does not allow";
+		return "not permitted: run as root, or with CAP_BPF and CAP_PERFMON (CAP_NET_ADMIN"
+		       " for networking programs); unprivileged use also depends on"
+		       " kernel.unprivileged_bpf_disabled and kernel.perf_event_paranoid";
+	case EACCES:
+		return "the verifier rejected the program; the end of its log says why";
+	case EINVAL:
+		return "the kernel refused an argument: the program type, attach type or a flag"
+		       " may be unknown to this kernel (too old?), or the program is malformed";
+	case E2BIG:
+		return "too large for the kernel, or the request has fields this kernel does"
+		       " not know";
+	case ENOMEM:
+		return "the kernel could not allocate memory; on kernels before 5.11 raise the"
+		       " locked-memory limit (ulimit -l)";
+	case ENOSPC:
+		return "a log buffer or map was too small";
+	case ENOENT:
+		return "an object it refers to does not exist";
+	case EBADF:
+		return "a file descriptor passed to the kernel is not valid";
+	case EEXIST:
+		return "already exists";
+	case EOPNOTSUPP:
+	case 524:	/* ENOTSUPP */
+		return "this kernel does not support it";
+	default:
+		return NULL;
+	}
+}
+
+__u32 bl_running_kernel_version(void)
+{
+	struct utsname u;
+	unsigned int a = 0, b = 0, c = 0;
+
+	if (uname(&u) || sscanf(u.release, "%u.%u.%u", &a, &b, &c) < 2)
+		return 0;
+	return (a << 16) + (b << 8) + (c > 255 ? 255 : c);
+}
+
+/* ---- BTF ----------------------------------------------------------------------- */
+
+/*
+ * The object's BTF is optional for the kernel: without it maps have no
+ * key/value types and programs no func/line info, but everything loads.
+ * So a kernel that refuses it (too old, or BTF not built in) costs only
+ * the debug information.
+ */
+static void load_btf(struct bl_object *obj)
+{
+	struct bpf_btf_info info = { 0 };
+	__u32 len = sizeof(info);
+	size_t size;
+	const void *raw;
+	int fd;
+
+	if (!obj->btf)
+		return;
+	raw = bl_btf_raw(obj->btf, &size);
+	fd = bl_sys_btf_load(raw, size, NULL, 0, 0);
+	if (fd < 0)
+		return;
+	obj->btf_fd = fd;
+	if (!bl_sys_obj_get_info_by_fd(fd, &info, &len))
+		obj->btf_id = info.id;
+}
+
+/* ---- release ---------------------------------------------------------------- */
+
+static void release_kernel(struct bl_object *obj)
+{
+	for (size_t i = 0; i < obj->nr_progs; i++) {
+		struct bl_program *p = &obj->progs[i];
+
+		if (p->fd >= 0)
+			close(p->fd);
+		p->fd = -1;
+		p->id = 0;
+	}
+	for (size_t i = 0; i < obj->nr_maps; i++)
+		bl_map_release(&obj->maps[i]);
+	if (obj->btf_fd >= 0)
+		close(obj->btf_fd);
+	obj->btf_fd = -1;
+	obj->btf_id = 0;
+	obj->loaded = false;
+}
+
+/* ---- programs ----------------------------------------------------------------- */
+
+static bool needs_vmlinux(const struct bl_object *obj)
+{
+	for (size_t i = 0; i < obj->nr_progs; i++) {
+		const struct bl_program *p = &obj->progs[i];
+
+		if (p->autoload && p->def && (p->def->flags & BL_SEC_F_BTF_TARGET))
+			return true;
+	}
+	return false;
+}
+
+static int load_programs(struct bl_object *obj, const struct bl_load_opts *opts)
+{
+	struct bl_btf *vmlinux = NULL;
+	int err = 0;
+
+	if (needs_vmlinux(obj)) {
+		struct bl_error e = { 0 };
+
+		err = bl_vmlinux_btf_open(&vmlinux, &e);
+		if (err)
+			return bl_obj_fail(obj, err, "%s", e.msg);
+	}
+	for (size_t i = 0; i < obj->nr_progs && !err; i++)
+		if (obj->progs[i].autoload)
+			err = bl_program_load(obj, &obj->progs[i], opts, vmlinux);
+	bl_btf_free(vmlinux);
+	return err;
+}
+
+BL_API int bl_object_load(struct bl_object *obj, const struct bl_load_opts *opts)
+{
+	struct bl_load_opts defaults = { 0 };
+	int err;
+
+	if (obj->loaded)
+		return bl_obj_fail(obj, -EBUSY, "%s: already loaded", obj->name);
+	if (!opts)
+		opts = &defaults;
+	obj->release_kernel = release_kernel;
+	load_btf(obj);
+	err = bl_maps_create(obj, opts);
+	if (!err)
+		err = load_programs(obj, opts);
+	if (!err)
+		err = bl_maps_fill_slots(obj);
+	if (err) {
+		bl_maps_unpin_new(obj);
+		release_kernel(obj);
+		return err;
+	}
+	obj->loaded = true;
+	return 0;
+}

@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * names.c - symbolic names for the numbers in the bpf() ABI.
+ *
+ * The kernel speaks in small integers: command 0 is BPF_MAP_CREATE, map
+ * type 1 is a hash, attach type 46 is tcx ingress.  Messages and the
+ * trace are much easier to read with the names, so this file maps each
+ * number back to the identifier the uapi header gives it.
+ *
+ * This file is pure: no system calls, no global state, nothing but
+ * constant tables.  It is linked into the unit tests and the fuzzer.
+ *
+ * The enums only ever grow at the end and released values never change,
+ * so an array indexed by the value is the whole data structure.  Values
+ * the installed 6.1 header lacks come from include/bpfload/uapi.h; the
+ * few that even uapi.h lacks are written as numbers, with the kernel
+ * release that added them.
+ */
+#include <errno.h>
+#include <stddef.h>
+
+#include <bpfload/sys.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Look v up in a table of names; NULL when out of range or a hole. */
+static const char *table_name(const char *const *table, size_t n, __u32 v)
+{
+	if (v >= n)
+		return NULL;
+	return table[v];
+}
+
+#define N(x) [x] = #x
+
+static const char *const cmd_names[] = {
+	N(BPF_MAP_CREATE),
+	N(BPF_MAP_LOOKUP_ELEM),
+	N(BPF_MAP_UPDATE_ELEM),
+	N(BPF_MAP_DELETE_ELEM),
+	N(BPF_MAP_GET_NEXT_KEY),
+	N(BPF_PROG_LOAD),
+	N(BPF_OBJ_PIN),
+	N(BPF_OBJ_GET),
+	N(BPF_PROG_ATTACH),
+	N(BPF_PROG_DETACH),
+	/* BPF_PROG_RUN is an alias of the same number. */
+	N(BPF_PROG_TEST_RUN),
+	N(BPF_PROG_GET_NEXT_ID),
+	N(BPF_MAP_GET_NEXT_ID),
+	N(BPF_PROG_GET_FD_BY_ID),
+	N(BPF_MAP_GET_FD_BY_ID),
+	N(BPF_OBJ_GET_INFO_BY_FD),
+	N(BPF_PROG_QUERY),
+	N(BPF_RAW_TRACEPOINT_OPEN),
+	N(BPF_BTF_LOAD),
+	N(BPF_BTF_GET_FD_BY_ID),
+	N(BPF_TASK_FD_QUERY),
+	N(BPF_MAP_LOOKUP_AND_DELETE_ELEM),
+	N(BPF_MAP_FREEZE),
+	N(BPF_BTF_GET_NEXT_ID),
+	N(BPF_MAP_LOOKUP_BATCH),
+	N(BPF_MAP_LOOKUP_AND_DELETE_BATCH),
+	N(BPF_MAP_UPDATE_BATCH),
+	N(BPF_MAP_DELETE_BATCH),
+	N(BPF_LINK_CREATE),
+	N(BPF_LINK_UPDATE),
+	N(BPF_LINK_GET_FD_BY_ID),
+	N(BPF_LINK_GET_NEXT_ID),
+	N(BPF_ENABLE_STATS),
+	N(BPF_ITER_CREATE),
+	N(BPF_LINK_DETACH),
+	N(BPF_PROG_BIND_MAP),
+	[36] = "BPF_TOKEN_CREATE",			/* 6.9 */
+	[37] = "BPF_PROG_STREAM_READ_BY_FD",		/* 6.17 */
+};
+
+static const char *const map_type_names[] = {
+	N(BPF_MAP_TYPE_UNSPEC),
+	N(BPF_MAP_TYPE_HASH),
+	N(BPF_MAP_TYPE_ARRAY),
+	N(BPF_MAP_TYPE_PROG_ARRAY),
+	N(BPF_MAP_TYPE_PERF_EVENT_ARRAY),
+	N(BPF_MAP_TYPE_PERCPU_HASH),
+	N(BPF_MAP_TYPE_PERCPU_ARRAY),
+	N(BPF_MAP_TYPE_STACK_TRACE),
+	N(BPF_MAP_TYPE_CGROUP_ARRAY),
+	N(BPF_MAP_TYPE_LRU_HASH),
+	N(BPF_MAP_TYPE_LRU_PERCPU_HASH),
+	N(BPF_MAP_TYPE_LPM_TRIE),
+	N(BPF_MAP_TYPE_ARRAY_OF_MAPS),
+	N(BPF_MAP_TYPE_HASH_OF_MAPS),
+	N(BPF_MAP_TYPE_DEVMAP),
+	N(BPF_MAP_TYPE_SOCKMAP),
+	N(BPF_MAP_TYPE_CPUMAP),
+	N(BPF_MAP_TYPE_XSKMAP),
+	N(BPF_MAP_TYPE_SOCKHASH),
+	N(BPF_MAP_TYPE_CGROUP_STORAGE),
+	N(BPF_MAP_TYPE_REUSEPORT_SOCKARRAY),
+	N(BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE),
+	N(BPF_MAP_TYPE_QUEUE),
+	N(BPF_MAP_TYPE_STACK),
+	N(BPF_MAP_TYPE_SK_STORAGE),
+	N(BPF_MAP_TYPE_DEVMAP_HASH),
+	N(BPF_MAP_TYPE_STRUCT_OPS),
+	N(BPF_MAP_TYPE_RINGBUF),
+	N(BPF_MAP_TYPE_INODE_STORAGE),
+	N(BPF_MAP_TYPE_TASK_STORAGE),
+	N(BPF_MAP_TYPE_BLOOM_FILTER),
+	N(BPF_MAP_TYPE_USER_RINGBUF),
+	[BL_MAP_TYPE_CGRP_STORAGE] = "BPF_MAP_TYPE_CGRP_STORAGE",
+	[BL_MAP_TYPE_ARENA] = "BPF_MAP_TYPE_ARENA",
+};
+
+static const char *const prog_type_names[] = {
+	N(BPF_PROG_TYPE_UNSPEC),
+	N(BPF_PROG_TYPE_SOCKET_FILTER),
+	N(BPF_PROG_TYPE_KPROBE),
+	N(BPF_PROG_TYPE_SCHED_CLS),
+	N(BPF_PROG_TYPE_SCHED_ACT),
+	N(BPF_PROG_TYPE_TRACEPOINT),
+	N(BPF_PROG_TYPE_XDP),
+	N(BPF_PROG_TYPE_PERF_EVENT),
+	N(BPF_PROG_TYPE_CGROUP_SKB),
+	N(BPF_PROG_TYPE_CGROUP_SOCK),
+	N(BPF_PROG_TYPE_LWT_IN),
+	N(BPF_PROG_TYPE_LWT_OUT),
+	N(BPF_PROG_TYPE_LWT_XMIT),
+	N(BPF_PROG_TYPE_SOCK_OPS),
+	N(BPF_PROG_TYPE_SK_SKB),
+	N(BPF_PROG_TYPE_CGROUP_DEVICE),
+	N(BPF_PROG_TYPE_SK_MSG),
+	N(BPF_PROG_TYPE_RAW_TRACEPOINT),
+	N(BPF_PROG_TYPE_CGROUP_SOCK_ADDR),
+	N(BPF_PROG_TYPE_LWT_SEG6LOCAL),
+	N(BPF_PROG_TYPE_LIRC_MODE2),
+	N(BPF_PROG_TYPE_SK_REUSEPORT),
+	N(BPF_PROG_TYPE_FLOW_DISSECTOR),
+	N(BPF_PROG_TYPE_CGROUP_SYSCTL),
+	N(BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE),
+	N(BPF_PROG_TYPE_CGROUP_SOCKOPT),
+	N(BPF_PROG_TYPE_TRACING),
+	N(BPF_PROG_TYPE_STRUCT_OPS),
+	N(BPF_PROG_TYPE_EXT),
+	N(BPF_PROG_TYPE_LSM),
+	N(BPF_PROG_TYPE_SK_LOOKUP),
+	N(BPF_PROG_TYPE_SYSCALL),
+	[BL_PROG_TYPE_NETFILTER] = "BPF_PROG_TYPE_NETFILTER",
+};
+
+static const char *const attach_type_names[] = {
+	N(BPF_CGROUP_INET_INGRESS),
+	N(BPF_CGROUP_INET_EGRESS),
+	N(BPF_CGROUP_INET_SOCK_CREATE),
+	N(BPF_CGROUP_SOCK_OPS),
+	N(BPF_SK_SKB_STREAM_PARSER),
+	N(BPF_SK_SKB_STREAM_VERDICT),
+	N(BPF_CGROUP_DEVICE),
+	N(BPF_SK_MSG_VERDICT),
+	N(BPF_CGROUP_INET4_BIND),
+	N(BPF_CGROUP_INET6_BIND),
+	N(BPF_CGROUP_INET4_CONNECT),
+	N(BPF_CGROUP_INET6_CONNECT),
+	N(BPF_CGROUP_INET4_POST_BIND),
+	N(BPF_CGROUP_INET6_POST_BIND),
+	N(BPF_CGROUP_UDP4_SENDMSG),
+	N(BPF_CGROUP_UDP6_SENDMSG),
+	N(BPF_LIRC_MODE2),
+	N(BPF_FLOW_DISSECTOR),
+	N(BPF_CGROUP_SYSCTL),
+	N(BPF_CGROUP_UDP4_RECVMSG),
+	N(BPF_CGROUP_UDP6_RECVMSG),
+	N(BPF_CGROUP_GETSOCKOPT),
+	N(BPF_CGROUP_SETSOCKOPT),
+	N(BPF_TRACE_RAW_TP),
+	N(BPF_TRACE_FENTRY),
+	N(BPF_TRACE_FEXIT),
+	N(BPF_MODIFY_RETURN),
+	N(BPF_LSM_MAC),
+	N(BPF_TRACE_ITER),
+	N(BPF_CGROUP_INET4_GETPEERNAME),
+	N(BPF_CGROUP_INET6_GETPEERNAME),
+	N(BPF_CGROUP_INET4_GETSOCKNAME),
+	N(BPF_CGROUP_INET6_GETSOCKNAME),
+	N(BPF_XDP_DEVMAP),
+	N(BPF_CGROUP_INET_SOCK_RELEASE),
+	N(BPF_XDP_CPUMAP),
+	N(BPF_SK_LOOKUP),
+	N(BPF_XDP),
+	N(BPF_SK_SKB_VERDICT),
+	N(BPF_SK_REUSEPORT_SELECT),
+	N(BPF_SK_REUSEPORT_SELECT_OR_MIGRATE),
+	N(BPF_PERF_EVENT),
+	N(BPF_TRACE_KPROBE_MULTI),
+	N(BPF_LSM_CGROUP),
+	[BL_STRUCT_OPS] = "BPF_STRUCT_OPS",
+	[BL_NETFILTER] = "BPF_NETFILTER",
+	[BL_TCX_INGRESS] = "BPF_TCX_INGRESS",
+	[BL_TCX_EGRESS] = "BPF_TCX_EGRESS",
+	[BL_TRACE_UPROBE_MULTI] = "BPF_TRACE_UPROBE_MULTI",
+	[BL_CGROUP_UNIX_CONNECT] = "BPF_CGROUP_UNIX_CONNECT",
+	[BL_CGROUP_UNIX_SENDMSG] = "BPF_CGROUP_UNIX_SENDMSG",
+	[BL_CGROUP_UNIX_RECVMSG] = "BPF_CGROUP_UNIX_RECVMSG",
+	[BL_CGROUP_UNIX_GETPEERNAME] = "BPF_CGROUP_UNIX_GETPEERNAME",
+	[BL_CGROUP_UNIX_GETSOCKNAME] = "BPF_CGROUP_UNIX_GETSOCKNAME",
+	[BL_NETKIT_PRIMARY] = "BPF_NETKIT_PRIMARY",
+	[BL_NETKIT_PEER] = "BPF_NETKIT_PEER",
+	[BL_TRACE_KPROBE_SESSION] = "BPF_TRACE_KPROBE_SESSION",
+	[57] = "BPF_TRACE_UPROBE_SESSION",		/* 6.13 */
+};
+
+static const char *const link_type_names[] = {
+	N(BPF_LINK_TYPE_UNSPEC),
+	N(BPF_LINK_TYPE_RAW_TRACEPOINT),
+	N(BPF_LINK_TYPE_TRACING),
+	N(BPF_LINK_TYPE_CGROUP),
+	N(BPF_LINK_TYPE_ITER),
+	N(BPF_LINK_TYPE_NETNS),
+	N(BPF_LINK_TYPE_XDP),
+	N(BPF_LINK_TYPE_PERF_EVENT),
+	N(BPF_LINK_TYPE_KPROBE_MULTI),
+	N(BPF_LINK_TYPE_STRUCT_OPS),
+	[BL_LINK_TYPE_NETFILTER] = "BPF_LINK_TYPE_NETFILTER",
+	[BL_LINK_TYPE_TCX] = "BPF_LINK_TYPE_TCX",
+	[BL_LINK_TYPE_UPROBE_MULTI] = "BPF_LINK_TYPE_UPROBE_MULTI",
+	[BL_LINK_TYPE_NETKIT] = "BPF_LINK_TYPE_NETKIT",
+	[14] = "BPF_LINK_TYPE_SOCKMAP",			/* 6.10 */
+};
+
+BL_API const char *bl_cmd_name(__u32 cmd)
+{
+	return table_name(cmd_names, ARRAY_SIZE(cmd_names), cmd);
+}
+
+BL_API const char *bl_map_type_name(__u32 type)
+{
+	return table_name(map_type_names, ARRAY_SIZE(map_type_names), type);
+}
+
+BL_API const char *bl_prog_type_name(__u32 type)
+{
+	return table_name(prog_type_names, ARRAY_SIZE(prog_type_names), type);
+}
+
+BL_API const char *bl_attach_type_name(__u32 type)
+{
+	return table_name(attach_type_names, ARRAY_SIZE(attach_type_names), type);
+}
+
+BL_API const char *bl_link_type_name(__u32 type)
+{
+	return table_name(link_type_names, ARRAY_SIZE(link_type_names), type);
+}
+
+/*
+ * errno values.  Linux numbers them densely from 1 to 133, then the
+ * kernel keeps a block from 512 for codes that must never reach user
+ * space but sometimes do.  The one a BPF loader meets is ENOTSUPP (524):
+ * several bpf() paths return it, and strerror() only says "Unknown error
+ * 524".  Aliases (EWOULDBLOCK = EAGAIN, EDEADLOCK = EDEADLK, ENOTSUP =
+ * EOPNOTSUPP) share a slot and are listed once.
+ */
+static const char *const errno_names[] = {
+	N(EPERM), N(ENOENT), N(ESRCH), N(EINTR), N(EIO), N(ENXIO), N(E2BIG),
+	N(ENOEXEC), N(EBADF), N(ECHILD), N(EAGAIN), N(ENOMEM), N(EACCES),
+	N(EFAULT), N(ENOTBLK), N(EBUSY), N(EEXIST), N(EXDEV), N(ENODEV),
+	N(ENOTDIR), N(EISDIR), N(EINVAL), N(ENFILE), N(EMFILE), N(ENOTTY),
+	N(ETXTBSY), N(EFBIG), N(ENOSPC), N(ESPIPE), N(EROFS), N(EMLINK),
+	N(EPIPE), N(EDOM), N(ERANGE), N(EDEADLK), N(ENAMETOOLONG), N(ENOLCK),
+	N(ENOSYS), N(ENOTEMPTY), N(ELOOP), N(ENOMSG), N(EIDRM), N(ECHRNG),
+	N(EL2NSYNC), N(EL3HLT), N(EL3RST), N(ELNRNG), N(EUNATCH), N(ENOCSI),
+	N(EL2HLT), N(EBADE), N(EBADR), N(EXFULL), N(ENOANO), N(EBADRQC),
+	N(EBADSLT), N(EBFONT), N(ENOSTR), N(ENODATA), N(ETIME), N(ENOSR),
+	N(ENONET), N(ENOPKG), N(EREMOTE), N(ENOLINK), N(EADV), N(ESRMNT),
+	N(ECOMM), N(EPROTO), N(EMULTIHOP), N(EDOTDOT), N(EBADMSG),
+	N(EOVERFLOW), N(ENOTUNIQ), N(EBADFD), N(EREMCHG), N(ELIBACC),
+	N(ELIBBAD), N(ELIBSCN), N(ELIBMAX), N(ELIBEXEC), N(EILSEQ),
+	N(ERESTART), N(ESTRPIPE), N(EUSERS), N(ENOTSOCK), N(EDESTADDRREQ),
+	N(EMSGSIZE), N(EPROTOTYPE), N(ENOPROTOOPT), N(EPROTONOSUPPORT),
+	N(ESOCKTNOSUPPORT), N(EOPNOTSUPP), N(EPFNOSUPPORT), N(EAFNOSUPPORT),
+	N(EADDRINUSE), N(EADDRNOTAVAIL), N(ENETDOWN), N(ENETUNREACH),
+	N(ENETRESET), N(ECONNABORTED), N(ECONNRESET), N(ENOBUFS), N(EISCONN),
+	N(ENOTCONN), N(ESHUTDOWN), N(ETOOMANYREFS), N(ETIMEDOUT),
+	N(ECONNREFUSED), N(EHOSTDOWN), N(EHOSTUNREACH), N(EALREADY),
+	N(EINPROGRESS), N(ESTALE), N(EUCLEAN), N(ENOTNAM), N(ENAVAIL),
+	N(EISNAM), N(EREMOTEIO), N(EDQUOT), N(ENOMEDIUM), N(EMEDIUMTYPE),
+	N(ECANCELED), N(ENOKEY), N(EKEYEXPIRED), N(EKEYREVOKED),
+	N(EKEYREJECTED), N(EOWNERDEAD), N(ENOTRECOVERABLE), N(ERFKILL),
+	N(EHWPOISON),
+};
+
+/* The kernel-internal block (include/linux/errno.h in the kernel). */
+static const char *const kernel_errno_names[] = {
+	[512 - 512] = "ERESTARTSYS",
+	[513 - 512] = "ERESTARTNOINTR",
+	[514 - 512] = "ERESTARTNOHAND",
+	[515 - 512] = "ENOIOCTLCMD",
+	[516 - 512] = "ERESTART_RESTARTBLOCK",
+	[517 - 512] = "EPROBE_DEFER",
+	[518 - 512] = "EOPENSTALE",
+	[519 - 512] = "ENOPARAM",
+	[521 - 512] = "EBADHANDLE",
+	[522 - 512] = "ENOTSYNC",
+	[523 - 512] = "EBADCOOKIE",
+	[524 - 512] = "ENOTSUPP",
+	[525 - 512] = "ETOOSMALL",
+	[526 - 512] = "ESERVERFAULT",
+	[527 - 512] = "EBADTYPE",
+	[528 - 512] = "EJUKEBOX",
+	[529 - 512] = "EIOCBQUEUED",
+	[530 - 512] = "ERECALLCONFLICT",
+};
+
+BL_API const char *bl_errno_symbol(int err)
+{
+	/* -INT_MIN does not exist; anything that negative is unknown. */
+	if (err < 0 && err < -0x7fff)
+		return NULL;
+	if (err < 0)
+		err = -err;
+	if (err >= 512)
+		return table_name(kernel_errno_names,
+				  ARRAY_SIZE(kernel_errno_names), (__u32)err - 512);
+	return table_name(errno_names, ARRAY_SIZE(errno_names), (__u32)err);
+}
