@@ -3,7 +3,8 @@
  * trace.c - print every system call bpfload makes, strace style.
  *
  *   bpf(BPF_MAP_CREATE, {map_type=BPF_MAP_TYPE_HASH, key_size=4, ...}, 144) = 4
- *   bpf(BPF_MAP_LOOKUP_ELEM, {map_fd=4, key=[01 00 00 00], ...}, 144) = -1 ENOENT (No such file or directory)
+ *   bpf(BPF_MAP_LOOKUP_ELEM, {map_fd=4, key=[01 00 00 00], ...}, 144)
+ *     = -1 ENOENT (No such file or directory)        (on one line)
  *
  * One line per call, written after the call so the result is on it.
  * The attr is decoded field by field for our commands; fields that are
@@ -24,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <bpfload/sys.h>
@@ -31,7 +33,7 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define LINE_MAX_LEN 4096
 #define HEX_MAX 16		/* bytes of a key/value shown */
-#define STR_MAX 64		/* characters of a string shown */
+#define STR_MAX 128		/* characters of a string shown */
 
 /* ---- where the trace goes ------------------------------------------------ */
 
@@ -64,7 +66,9 @@ static FILE *trace_file(void)
 	return __atomic_load_n(&trace_out, __ATOMIC_ACQUIRE);
 }
 
-/* An explicit choice wins over the environment, so read that first. */
+/* An explicit choice wins over the environment, so read that first.
+ * out must stay open until tracing is set to something else; a file
+ * opened for BPFLOAD_TRACE stays open for the life of the process. */
 BL_API void bl_trace_set(FILE *out)
 {
 	int saved = errno;
@@ -120,15 +124,51 @@ static void add_ptr(struct line *l, const char *field, __u64 p)
 		add(l, ", %s=NULL", field);
 }
 
-/* A user string (the kernel read it, so it is readable), quoted. */
+/* fds travel as __u32; shown signed, so a stray -1 reads as -1. */
+static void add_fd(struct line *l, const char *field, __u32 fd)
+{
+	add(l, ", %s=%d", field, (int)fd);
+}
+
+/*
+ * Copy up to len bytes of our own memory at addr without trusting addr:
+ * a caller may hand bpf() a bad pointer (the kernel then says EFAULT or
+ * fails earlier), and the trace must not crash where the call did not.
+ * process_vm_readv() on ourselves reads what is mapped and stops at the
+ * first fault.  Returns the number of bytes copied.
+ */
+static size_t peek(void *dst, __u64 addr, size_t len)
+{
+	const size_t page = 4096;	/* the smallest page; a split is harmless */
+	struct iovec local = { .iov_base = dst, .iov_len = len };
+	struct iovec remote[4];
+	size_t done = 0, chunk;
+	int cnt = 0;
+	ssize_t n;
+
+	if (!addr || !len)
+		return 0;
+	/* A transfer stops at the first iovec that faults, never inside
+	 * one, so split at page boundaries to get the readable part. */
+	while (done < len && cnt < 4) {
+		chunk = page - (size_t)((addr + done) % page);
+		if (chunk > len - done)
+			chunk = len - done;
+		remote[cnt].iov_base = (void *)(unsigned long)(addr + done);
+		remote[cnt].iov_len = chunk;
+		done += chunk;
+		cnt++;
+	}
+	local.iov_len = done;
+	n = process_vm_readv(getpid(), &local, 1, remote, cnt, 0);
+	return n > 0 ? (size_t)n : 0;
+}
+
+/* A string of at most max bytes (not necessarily NUL-terminated), quoted. */
 static void add_str(struct line *l, const char *field, const char *s, size_t max)
 {
 	size_t i;
 
-	if (!s) {
-		add(l, ", %s=NULL", field);
-		return;
-	}
 	add(l, ", %s=\"", field);
 	for (i = 0; i < max && s[i]; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -140,18 +180,35 @@ static void add_str(struct line *l, const char *field, const char *s, size_t max
 		else
 			add(l, "%c", c);
 	}
-	add(l, i == max && s[i] ? "\"..." : "\"");
+	add(l, i == max ? "\"..." : "\"");
+}
+
+/* A string in user memory: NULL, a pointer we cannot read, or its text. */
+static void add_ustr(struct line *l, const char *field, __u64 addr, size_t max)
+{
+	char buf[STR_MAX + 1];
+	size_t n;
+
+	if (max > STR_MAX)
+		max = STR_MAX;
+	n = peek(buf, addr, max);
+	if (!n) {
+		add_ptr(l, field, addr);
+		return;
+	}
+	buf[n] = 0;
+	add_str(l, field, buf, n);	/* "..." if no NUL within what we read */
 }
 
 static void add_hex(struct line *l, const char *field, const void *p, size_t len, int more)
 {
 	const unsigned char *b = p;
-	size_t i, n = len < HEX_MAX ? len : HEX_MAX;
+	size_t i;
 
 	add(l, ", %s=[", field);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < len; i++)
 		add(l, i ? " %02x" : "%02x", b[i]);
-	add(l, n < len || more ? " ...]" : "]");
+	add(l, more ? " ...]" : "]");
 }
 
 static void add_enum(struct line *l, const char *field, const char *name, __u32 v)
@@ -202,7 +259,7 @@ static void add_flags(struct line *l, const char *field, __u64 v,
 static const char *err_desc(int e)
 {
 	if (e == 524)
-		return "Operation not supported (kernel-internal ENOTSUPP)";
+		return "Operation not supported, kernel-internal code";
 	if (e >= 512)
 		return "kernel-internal error code";
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
@@ -357,15 +414,17 @@ static void dec_map_create(struct line *l, const union bpf_attr *a)
 	    a->key_size, a->value_size, a->max_entries);
 	add_flags(l, "map_flags", a->map_flags, map_flags, ARRAY_SIZE(map_flags), NULL);
 	if (a->inner_map_fd)
-		add(l, ", inner_map_fd=%u", a->inner_map_fd);
+		add_fd(l, "inner_map_fd", a->inner_map_fd);
 	if (a->numa_node || (a->map_flags & BPF_F_NUMA_NODE))
 		add(l, ", numa_node=%u", a->numa_node);
 	add_str(l, "map_name", a->map_name, BPF_OBJ_NAME_LEN);
 	if (a->map_ifindex)
 		add(l, ", map_ifindex=%u", a->map_ifindex);
-	if (a->btf_fd || a->btf_key_type_id || a->btf_value_type_id)
-		add(l, ", btf_fd=%u, btf_key_type_id=%u, btf_value_type_id=%u",
-		    a->btf_fd, a->btf_key_type_id, a->btf_value_type_id);
+	if (a->btf_fd || a->btf_key_type_id || a->btf_value_type_id) {
+		add_fd(l, "btf_fd", a->btf_fd);
+		add(l, ", btf_key_type_id=%u, btf_value_type_id=%u",
+		    a->btf_key_type_id, a->btf_value_type_id);
+	}
 	if (a->btf_vmlinux_value_type_id)
 		add(l, ", btf_vmlinux_value_type_id=%u", a->btf_vmlinux_value_type_id);
 	if (a->map_extra)
@@ -400,14 +459,18 @@ static int map_shape(int fd, struct map_shape *s)
 	return 0;
 }
 
+/* Key or value bytes (the first HEX_MAX), or the pointer if unknown. */
 static void add_buf(struct line *l, const char *field, __u64 p, __u32 size,
 		    int readable, int more)
 {
-	if (!p || !readable) {
+	unsigned char b[HEX_MAX];
+	size_t want = size < HEX_MAX ? size : HEX_MAX;
+
+	if (!p || !readable || (want && peek(b, p, want) != want)) {
 		add_ptr(l, field, p);
 		return;
 	}
-	add_hex(l, field, (const void *)(unsigned long)p, size, more);
+	add_hex(l, field, b, want, more || size > HEX_MAX);
 }
 
 /*
@@ -422,7 +485,7 @@ static void dec_map_elem(struct line *l, int cmd, const union bpf_attr *a, long 
 	int in_ok = shape;
 	int out_ok = shape && ret >= 0;
 
-	add(l, ", map_fd=%u", a->map_fd);
+	add_fd(l, "map_fd", a->map_fd);
 	add_buf(l, "key", a->key, shape ? s.key_size : 0, in_ok, 0);
 	switch (cmd) {
 	case BPF_MAP_DELETE_ELEM:
@@ -444,7 +507,7 @@ static void dec_map_elem(struct line *l, int cmd, const union bpf_attr *a, long 
 
 static void dec_map_batch(struct line *l, const union bpf_attr *in, const union bpf_attr *out)
 {
-	add(l, ", map_fd=%u", in->batch.map_fd);
+	add_fd(l, "map_fd", in->batch.map_fd);
 	add_ptr(l, "in_batch", in->batch.in_batch);
 	add_ptr(l, "out_batch", in->batch.out_batch);
 	add_ptr(l, "keys", in->batch.keys);
@@ -466,13 +529,12 @@ static __u32 attr_u32(const union bpf_attr *a, size_t off)
 static void dec_prog_load(struct line *l, const union bpf_attr *a,
 			  const union bpf_attr *out, unsigned int size)
 {
-	const char *lic = (const char *)(unsigned long)a->license;
 	__u32 true_size;
 
 	add_enum(l, "prog_type", bl_prog_type_name(a->prog_type), a->prog_type);
 	add(l, ", insn_cnt=%u", a->insn_cnt);
 	add_ptr(l, "insns", a->insns);
-	add_str(l, "license", lic, STR_MAX);
+	add_ustr(l, "license", a->license, STR_MAX);
 	add(l, ", log_level=%u, log_size=%u", a->log_level, a->log_size);
 	add_ptr(l, "log_buf", a->log_buf);
 	add(l, ", kern_version=%u", a->kern_version);
@@ -482,7 +544,7 @@ static void dec_prog_load(struct line *l, const union bpf_attr *a,
 		add(l, ", prog_ifindex=%u", a->prog_ifindex);
 	add_enum(l, "expected_attach_type", bl_attach_type_name(a->expected_attach_type),
 		 a->expected_attach_type);
-	add(l, ", prog_btf_fd=%u", a->prog_btf_fd);
+	add_fd(l, "prog_btf_fd", a->prog_btf_fd);
 	if (a->func_info_cnt || a->func_info) {
 		add(l, ", func_info_rec_size=%u", a->func_info_rec_size);
 		add_ptr(l, "func_info", a->func_info);
@@ -497,7 +559,7 @@ static void dec_prog_load(struct line *l, const union bpf_attr *a,
 		add(l, ", attach_btf_id=%u", a->attach_btf_id);
 	/* One slot, two names: which applies depends on the target. */
 	if (a->attach_prog_fd)
-		add(l, ", attach_prog_fd/attach_btf_obj_fd=%u", a->attach_prog_fd);
+		add_fd(l, "attach_prog_fd/attach_btf_obj_fd", a->attach_prog_fd);
 	if (a->fd_array)
 		add_ptr(l, "fd_array", a->fd_array);
 	if (a->core_relo_cnt) {
@@ -514,28 +576,29 @@ static void dec_prog_load(struct line *l, const union bpf_attr *a,
 
 static void dec_obj(struct line *l, int cmd, const union bpf_attr *a)
 {
-	add_str(l, "pathname", (const char *)(unsigned long)a->pathname, 256);
+	add_ustr(l, "pathname", a->pathname, STR_MAX);
 	if (cmd == BPF_OBJ_PIN)
-		add(l, ", bpf_fd=%u", a->bpf_fd);
+		add_fd(l, "bpf_fd", a->bpf_fd);
 	add_flags(l, "file_flags", a->file_flags, file_flags, ARRAY_SIZE(file_flags), NULL);
 }
 
 static void dec_prog_attach(struct line *l, int cmd, const union bpf_attr *a)
 {
-	add(l, ", target_fd=%u, attach_bpf_fd=%u", a->target_fd, a->attach_bpf_fd);
+	add_fd(l, "target_fd", a->target_fd);
+	add_fd(l, "attach_bpf_fd", a->attach_bpf_fd);
 	add_enum(l, "attach_type", bl_attach_type_name(a->attach_type), a->attach_type);
 	if (cmd == BPF_PROG_DETACH && !a->attach_flags)
 		return;
 	add_flags(l, "attach_flags", a->attach_flags, attach_flags,
 		  ARRAY_SIZE(attach_flags), NULL);
 	if (a->replace_bpf_fd || (a->attach_flags & BPF_F_REPLACE))
-		add(l, ", replace_bpf_fd=%u", a->replace_bpf_fd);
+		add_fd(l, "replace_bpf_fd", a->replace_bpf_fd);
 }
 
 static void dec_test_run(struct line *l, const union bpf_attr *in,
 			 const union bpf_attr *out, long ret)
 {
-	add(l, ", prog_fd=%u", in->test.prog_fd);
+	add_fd(l, "prog_fd", in->test.prog_fd);
 	if (ret >= 0)
 		add(l, ", retval=%u", out->test.retval);
 	add(l, ", data_size_in=%u", in->test.data_size_in);
@@ -583,7 +646,7 @@ static void dec_get_fd_by_id(struct line *l, int cmd, const union bpf_attr *a)
 
 static void dec_get_info(struct line *l, const union bpf_attr *in, const union bpf_attr *out)
 {
-	add(l, ", bpf_fd=%u", in->info.bpf_fd);
+	add_fd(l, "bpf_fd", in->info.bpf_fd);
 	add_inout(l, "info_len", in->info.info_len, out->info.info_len);
 	add_ptr(l, "info", in->info.info);
 }
@@ -591,7 +654,7 @@ static void dec_get_info(struct line *l, const union bpf_attr *in, const union b
 static void dec_prog_query(struct line *l, const union bpf_attr *in,
 			   const union bpf_attr *out, long ret)
 {
-	add(l, ", target_fd=%u", in->query.target_fd);
+	add_fd(l, "target_fd", in->query.target_fd);
 	add_enum(l, "attach_type", bl_attach_type_name(in->query.attach_type),
 		 in->query.attach_type);
 	add_flags(l, "query_flags", in->query.query_flags, query_flags,
@@ -629,7 +692,8 @@ static void dec_task_fd_query(struct line *l, const union bpf_attr *in,
 	};
 	__u32 t = out->task_fd_query.fd_type;
 
-	add(l, ", pid=%u, fd=%u", in->task_fd_query.pid, in->task_fd_query.fd);
+	add(l, ", pid=%d", (int)in->task_fd_query.pid);
+	add_fd(l, "fd", in->task_fd_query.fd);
 	if (in->task_fd_query.flags)
 		add(l, ", flags=0x%x", in->task_fd_query.flags);
 	add_inout(l, "buf_len", in->task_fd_query.buf_len, out->task_fd_query.buf_len);
@@ -638,8 +702,7 @@ static void dec_task_fd_query(struct line *l, const union bpf_attr *in,
 		return;
 	}
 	if (in->task_fd_query.buf && in->task_fd_query.buf_len)
-		add_str(l, "buf", (const char *)(unsigned long)in->task_fd_query.buf,
-			in->task_fd_query.buf_len);
+		add_ustr(l, "buf", in->task_fd_query.buf, in->task_fd_query.buf_len);
 	add(l, ", prog_id=%u", out->task_fd_query.prog_id);
 	add_enum(l, "fd_type", t < ARRAY_SIZE(fd_types) ? fd_types[t] : NULL, t);
 	add(l, ", probe_offset=0x%llx, probe_addr=0x%llx",
@@ -653,12 +716,12 @@ static void dec_link_create(struct line *l, const union bpf_attr *a)
 	struct bl_link_create_tcx_attr tcx;
 	struct bl_link_create_uprobe_multi_attr um;
 
-	add(l, ", prog_fd=%u", a->link_create.prog_fd);
+	add_fd(l, "prog_fd", a->link_create.prog_fd);
 	if (t == BPF_XDP || t == BL_TCX_INGRESS || t == BL_TCX_EGRESS ||
 	    t == BL_NETKIT_PRIMARY || t == BL_NETKIT_PEER)
 		add(l, ", target_ifindex=%u", a->link_create.target_ifindex);
 	else
-		add(l, ", target_fd=%u", a->link_create.target_fd);
+		add_fd(l, "target_fd", a->link_create.target_fd);
 	add_enum(l, "attach_type", bl_attach_type_name(t), t);
 	add_flags(l, "flags", a->link_create.flags, attach_flags, ARRAY_SIZE(attach_flags), NULL);
 
@@ -684,13 +747,14 @@ static void dec_link_create(struct line *l, const union bpf_attr *a)
 	case BL_NETKIT_PRIMARY:
 	case BL_NETKIT_PEER:
 		memcpy(&tcx, a, sizeof(tcx));
-		add(l, ", relative_fd=%u, expected_revision=%llu", tcx.relative_fd,
+		add_fd(l, "relative_fd", tcx.relative_fd);
+		add(l, ", expected_revision=%llu",
 		    (unsigned long long)tcx.expected_revision);
 		return;
 	case BL_TRACE_UPROBE_MULTI:
 	case 57:	/* BPF_TRACE_UPROBE_SESSION */
 		memcpy(&um, a, sizeof(um));
-		add_str(l, "path", (const char *)(unsigned long)um.path, 256);
+		add_ustr(l, "path", um.path, STR_MAX);
 		add_ptr(l, "offsets", um.offsets);
 		add_ptr(l, "ref_ctr_offsets", um.ref_ctr_offsets);
 		add_ptr(l, "cookies", um.cookies);
@@ -708,36 +772,38 @@ static void dec_link_create(struct line *l, const union bpf_attr *a)
 
 static void dec_link_update(struct line *l, const union bpf_attr *a)
 {
-	add(l, ", link_fd=%u, new_prog_fd=%u", a->link_update.link_fd,
-	    a->link_update.new_prog_fd);
+	add_fd(l, "link_fd", a->link_update.link_fd);
+	add_fd(l, "new_prog_fd", a->link_update.new_prog_fd);
 	add_flags(l, "flags", a->link_update.flags, attach_flags, ARRAY_SIZE(attach_flags), NULL);
 	if (a->link_update.old_prog_fd || (a->link_update.flags & BPF_F_REPLACE))
-		add(l, ", old_prog_fd=%u", a->link_update.old_prog_fd);
+		add_fd(l, "old_prog_fd", a->link_update.old_prog_fd);
 }
 
 static void dec_misc(struct line *l, int cmd, const union bpf_attr *a)
 {
 	switch (cmd) {
 	case BPF_MAP_FREEZE:
-		add(l, ", map_fd=%u", a->map_fd);
+		add_fd(l, "map_fd", a->map_fd);
 		break;
 	case BPF_RAW_TRACEPOINT_OPEN:
-		add_str(l, "name", (const char *)(unsigned long)a->raw_tracepoint.name, STR_MAX);
-		add(l, ", prog_fd=%u", a->raw_tracepoint.prog_fd);
+		add_ustr(l, "name", a->raw_tracepoint.name, STR_MAX);
+		add_fd(l, "prog_fd", a->raw_tracepoint.prog_fd);
 		break;
 	case BPF_LINK_DETACH:
-		add(l, ", link_fd=%u", a->link_detach.link_fd);
+		add_fd(l, "link_fd", a->link_detach.link_fd);
 		break;
 	case BPF_ENABLE_STATS:
 		add_enum(l, "type", a->enable_stats.type == BPF_STATS_RUN_TIME ?
 			 "BPF_STATS_RUN_TIME" : NULL, a->enable_stats.type);
 		break;
 	case BPF_ITER_CREATE:
-		add(l, ", link_fd=%u, flags=0x%x", a->iter_create.link_fd, a->iter_create.flags);
+		add_fd(l, "link_fd", a->iter_create.link_fd);
+		add(l, ", flags=0x%x", a->iter_create.flags);
 		break;
 	case BPF_PROG_BIND_MAP:
-		add(l, ", prog_fd=%u, map_fd=%u, flags=0x%x", a->prog_bind_map.prog_fd,
-		    a->prog_bind_map.map_fd, a->prog_bind_map.flags);
+		add_fd(l, "prog_fd", a->prog_bind_map.prog_fd);
+		add_fd(l, "map_fd", a->prog_bind_map.map_fd);
+		add(l, ", flags=0x%x", a->prog_bind_map.flags);
 		break;
 	default:
 		add(l, ", ...");

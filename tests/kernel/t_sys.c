@@ -559,7 +559,8 @@ static void test_prog_invalid(void)
 	is_int(errno, -ret, "errno matches the return value");
 	like(log, "R0 !read_ok", "verifier log says why");
 	if (opts.log_true_size)
-		is_int(opts.log_true_size, strlen(log) + 1, "log_true_size = log length + NUL (6.4+)");
+		is_int(opts.log_true_size, strlen(log) + 1,
+		       "log_true_size = log length + NUL (6.4+)");
 	else
 		tap_skip("log_true_size", "kernel < 6.4 does not report it");
 
@@ -591,7 +592,8 @@ static int test_prog_load_run(void)
 	is_int(prog_info(fd, &info), 0, "get_info on the program");
 	is_int(info.type, BPF_PROG_TYPE_SOCKET_FILTER, "prog_info.type");
 	is_str(info.name, "bl_len_filter", "prog_info.name");
-	is_int(info.xlated_prog_len, 2 * sizeof(struct bpf_insn), "2 instructions after verification");
+	is_int(info.xlated_prog_len, 2 * sizeof(struct bpf_insn),
+	       "2 instructions after verification");
 
 	/* An Ethernet frame: the kernel strips the 14-byte header for
 	 * socket filters, so skb->len is 64 - 14. */
@@ -743,7 +745,8 @@ static void test_pin(int prog)
 	fd = bl_sys_obj_get(prog_path, 0);
 	is_int(prog_id(fd), prog_id(prog), "same program id through the pin");
 	close_fd(&fd);
-	is_int(bl_sys_obj_get(BPFFS "/bpfload-no-such-pin", 0), -ENOENT, "obj_get missing: -ENOENT");
+	is_int(bl_sys_obj_get(BPFFS "/bpfload-no-such-pin", 0), -ENOENT,
+	       "obj_get missing: -ENOENT");
 	is_int(bl_sys_obj_pin(map, "/tmp/bpfload-not-bpffs"), -EPERM, "pin outside bpffs: -EPERM");
 
 	ok(unlink(map_path) == 0 && unlink(prog_path) == 0, "unpin (unlink)");
@@ -1051,7 +1054,8 @@ static void test_cgroup_attach(int cg, int p1, int p2)
 	is_int(bl_sys_prog_detach(p2, cg, BPF_CGROUP_INET_INGRESS), 0, "prog_detach");
 	query_ingress(cg, BPF_CGROUP_INET_INGRESS, &flags, ids, &cnt);
 	is_int(cnt, 0, "nothing attached after detach");
-	is_int(bl_sys_prog_detach(p2, cg, BPF_CGROUP_INET_INGRESS), -ENOENT, "detach again: -ENOENT");
+	is_int(bl_sys_prog_detach(p2, cg, BPF_CGROUP_INET_INGRESS), -ENOENT,
+	       "detach again: -ENOENT");
 }
 
 static void test_cgroup_link(int cg, int p1, int p2)
@@ -1367,7 +1371,8 @@ static void test_trace(void)
 	bl_sys_map_lookup_elem(hash, &key, &val, 0);
 	calls++;
 	fflush(f);
-	like(buf, "key=[05 00 00 00], value=0x", "a failed lookup shows the key, the value as a pointer");
+	like(buf, "key=[05 00 00 00], value=0x",
+	     "a failed lookup shows the key, the value as a pointer");
 	like(buf, ") = -1 ENOENT (No such file or directory)\n", "errors as -1 ENOENT (text)");
 
 	bl_sys_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "bl_traced", "GPL", bad, 1, NULL);
@@ -1403,6 +1408,13 @@ static void test_trace(void)
 	like(buf, want, "ioctl SET_BPF by name, ENOTTY on a map fd");
 	close_fd(&pfd);
 
+	/* A bad pointer the kernel never read must not crash the trace. */
+	bl_sys_raw_tracepoint_open((const char *)1, -1);
+	calls++;
+	fflush(f);
+	like(buf, "bpf(BPF_RAW_TRACEPOINT_OPEN, {name=0x1, prog_fd=-1}, ",
+	     "an unreadable string is shown as its address");
+
 	bl_trace_call(-EACCES, "write(\"%s\", \"p:x\", 3)", "/sys/kernel/tracing/kprobe_events");
 	calls++;
 	bl_trace_call(-524, "netlink(RTM_SETLINK)");
@@ -1410,7 +1422,8 @@ static void test_trace(void)
 	bl_trace_call(3, "mmap(NULL, 4096)");
 	calls++;
 	fflush(f);
-	like(buf, "write(\"/sys/kernel/tracing/kprobe_events\", \"p:x\", 3) = -1 EACCES (Permission denied)\n",
+	like(buf, "write(\"/sys/kernel/tracing/kprobe_events\", \"p:x\", 3) "
+	     "= -1 EACCES (Permission denied)\n",
 	     "bl_trace_call with an errno");
 	like(buf, "netlink(RTM_SETLINK) = -1 ENOTSUPP (", "bl_trace_call with ENOTSUPP (524)");
 	like(buf, "mmap(NULL, 4096) = 3\n", "bl_trace_call with a result");
