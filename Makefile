@@ -75,6 +75,10 @@ UNIT_SRCS  := $(sort $(wildcard tests/unit/t_*.c))
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
 SAN_OBJS   := $(OBJECT_SRCS:%.c=$(BUILD)/san/%.o)
 
+# The fuzz target: libFuzzer over the pure object model (clang only).
+FUZZ_BIN   := $(BUILD)/fuzz/fuzz_object
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
 # Kernel tests: the real library against the running kernel.
 KTEST_SRCS := $(sort $(wildcard tests/kernel/t_*.c))
 KTEST_BINS := $(KTEST_SRCS:tests/kernel/%.c=$(BUILD)/tests/kernel/%)
@@ -94,7 +98,7 @@ lib: $(LIB_A) $(LIB_SO)
 cli: $(CLI)
 kern: $(KERN_OBJS)
 user: $(USER_BINS) $(USER_HELPER_BINS)
-tests: $(TOBJS) $(UNIT_BINS) $(KTEST_BINS)
+tests: $(TOBJS) $(UNIT_BINS) $(KTEST_BINS) $(FUZZ_BIN)
 
 HDRS := $(wildcard include/*.h include/bpfload/*.h loader/*/*.h loader/*.h)
 
@@ -154,6 +158,11 @@ $(BUILD)/tests/kernel/%: tests/kernel/%.c $(TEST_HELPER_SRCS) $(LIB_A) $(HDRS) t
 	$(Q)$(CC) $(CFLAGS) $(BASE_CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(TEST_HELPER_SRCS) \
 		$(LIB_A) $(LIBS) -lpthread
 
+$(FUZZ_BIN): tests/fuzz/fuzz_object.c $(OBJECT_SRCS) $(HDRS)
+	$(call msg,FUZZ,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) $(FUZZ_FLAGS) $(BASE_CFLAGS) -o $@ tests/fuzz/fuzz_object.c $(OBJECT_SRCS) $(LIBS)
+
 # ---- tests --------------------------------------------------------------
 
 check: all
@@ -168,7 +177,7 @@ kernel-check: all
 vmtest: all
 	$(Q)tests/run-tests vm
 
-fuzz:
+fuzz: $(FUZZ_BIN) $(TOBJS) kern
 	$(Q)tests/fuzz/run $(or $(FUZZ_SECONDS),600)
 
 bench: all

@@ -194,6 +194,10 @@ int bl_program_load(struct bl_object *obj, struct bl_program *p,
 		return bl_obj_fail(obj, -EINVAL, "program '%s': section '%s' does not name a program"
 				   " type; use a known section name (bpfload inspect lists them)"
 				   " or bl_program_set_type()", p->name, p->sec->name);
+	if (p->nr_core_relos)
+		return bl_obj_fail(obj, -EOPNOTSUPP, "program '%s': has %zu CO-RE relocations,"
+				   " which this loader does not apply yet", p->name,
+				   p->nr_core_relos);
 	err = patch_map_fds(obj, p);
 	if (err)
 		return err;

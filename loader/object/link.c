@@ -347,7 +347,7 @@ static int cmp_u32_first(const void *a, const void *b)
  * at its first instruction (need_start) and the table must be dropped.
  */
 static long gather(struct linker *l, const struct bl_ext_table *t, size_t rec_out,
-		   bool need_start, void **out)
+		   bool need_start, bool dedupe, void **out)
 {
 	unsigned char *buf = NULL;
 	size_t n = 0, w = 0;
@@ -384,9 +384,9 @@ static long gather(struct linker *l, const struct bl_ext_table *t, size_t rec_ou
 	}
 	if (n)
 		qsort(buf, n, rec_out, cmp_u32_first);
-	/* the kernel wants strictly increasing instruction offsets */
+	/* func/line info: the kernel wants strictly increasing offsets */
 	for (size_t i = 0; i < n; i++) {
-		if (w && !memcmp(buf + (w - 1) * rec_out, buf + i * rec_out, sizeof(__u32)))
+		if (dedupe && w && !memcmp(buf + (w - 1) * rec_out, buf + i * rec_out, sizeof(__u32)))
 			continue;
 		memmove(buf + w * rec_out, buf + i * rec_out, rec_out);
 		w++;
@@ -403,17 +403,45 @@ static int link_debug_info(struct linker *l)
 
 	if (!ext || !l->obj->btf)
 		return 0;
-	n = gather(l, &ext->func_info, sizeof(struct bpf_func_info), true, &p->func_info);
+	n = gather(l, &ext->func_info, sizeof(struct bpf_func_info), true, true,
+		   &p->func_info);
 	if (n == -2)
 		return bl_fail(l->e, -ENOMEM, "out of memory");
 	if (n <= 0)
 		return 0;	/* incomplete: load without func/line info */
 	p->nr_func_info = n;
 	/* the kernel also wants a line at the start of every function */
-	n = gather(l, &ext->line_info, sizeof(struct bpf_line_info), true, &p->line_info);
+	n = gather(l, &ext->line_info, sizeof(struct bpf_line_info), true, true,
+		   &p->line_info);
 	if (n == -2)
 		return bl_fail(l->e, -ENOMEM, "out of memory");
 	p->nr_line_info = n > 0 ? n : 0;
+	return 0;
+}
+
+/*
+ * CO-RE records move with their functions like func_info does, but are
+ * only applied at load time, against the BTF of the kernel being loaded
+ * into (core.c).  Here they get instruction indexes in the program
+ * (insn_off stays in bytes, as in struct bpf_core_relo).
+ */
+static int link_core_relos(struct linker *l)
+{
+	const struct bl_btf_ext *ext = l->obj->btf_ext;
+	struct bl_program *p = l->prog;
+	void *recs = NULL;
+	long n;
+
+	if (!ext || !l->obj->btf || !ext->core_relo.nr_secs)
+		return 0;
+	n = gather(l, &ext->core_relo, sizeof(struct bpf_core_relo), false, false, &recs);
+	if (n == -2)
+		return bl_fail(l->e, -ENOMEM, "out of memory");
+	p->core_relos = recs;
+	p->nr_core_relos = n > 0 ? n : 0;
+	/* gather() stored instruction indexes; the ABI record wants bytes */
+	for (size_t i = 0; i < p->nr_core_relos; i++)
+		p->core_relos[i].insn_off *= BL_INSN_SZ;
 	return 0;
 }
 
@@ -460,17 +488,10 @@ static int link_program(struct bl_object *obj, struct bl_program *p, struct bl_e
 
 	for (size_t ci = 0; !err && ci < l.nr_chunks; ci++)
 		err = link_chunk(&l, ci);
-	if (!err && obj->btf_ext && obj->btf_ext->core_relo.nr_secs) {
-		for (size_t ci = 0; ci < l.nr_chunks && !err; ci++)
-			if (bl_ext_find(&obj->btf_ext->core_relo,
-					obj->elf.secs[l.chunks[ci].func->sec].name))
-				err = bl_fail(e, -EOPNOTSUPP, "program '%s': uses CO-RE relocations"
-					      " (section '%s' in .BTF.ext), which this loader does"
-					      " not apply yet", p->name,
-					      obj->elf.secs[l.chunks[ci].func->sec].name);
-	}
 	if (!err)
 		err = link_debug_info(&l);
+	if (!err)
+		err = link_core_relos(&l);
 	if (!err && l.nr_chunks > 1) {
 		p->subprogs = calloc(l.nr_chunks - 1, sizeof(*p->subprogs));
 		if (!p->subprogs)

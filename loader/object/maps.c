@@ -30,6 +30,7 @@
  * max_entries, map_flags, inner_map_idx, numa_node. */
 #define LEGACY_DEF_KNOWN	(7 * sizeof(__u32))
 #define MAX_MAPS		65536
+#define MAX_DATA_SECTION	(16U << 20)
 
 static struct bl_map *new_map(struct bl_object *obj, size_t *cap, struct bl_error *e)
 {
@@ -451,9 +452,12 @@ static int add_data_map(struct bl_object *obj, size_t *cap, const struct bl_sect
 
 	if (s->size == 0)
 		return 0;
-	if (s->size > UINT32_MAX / 2)
-		return bl_fail(e, -E2BIG, "section '%s': %llu bytes of global data is more than a"
-			       " map value can hold", s->name, (unsigned long long)s->size);
+	/* .bss has no bytes in the file, so its size is only a claim: cap it
+	 * above what any kernel accepts as one array value (a few MiB). */
+	if (s->size > MAX_DATA_SECTION)
+		return bl_fail(e, -E2BIG, "section '%s': %llu bytes of global data; the kernel"
+			       " accepts at most a few MiB in one map value (limit here %u)",
+			       s->name, (unsigned long long)s->size, MAX_DATA_SECTION);
 	m = new_map(obj, cap, e);
 	if (!m)
 		return e ? e->err : -ENOMEM;

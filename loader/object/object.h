@@ -197,6 +197,8 @@ struct bl_program {
 	size_t nr_func_info;
 	void *line_info;		/* struct bpf_line_info[] */
 	size_t nr_line_info;
+	struct bpf_core_relo *core_relos; /* CO-RE records, insn_off in insns */
+	size_t nr_core_relos;
 
 	/* kernel state */
 	int fd;

@@ -208,5 +208,6 @@ void bl_program_free(struct bl_program *p)
 	free(p->subprogs);
 	free(p->func_info);
 	free(p->line_info);
+	free(p->core_relos);
 	free(p->log);
 }

@@ -59,6 +59,7 @@ run_tests() {
 	[ "$failed" -eq 0 ]
 }
 
+/bin/busybox --install -s /bin
 mounts
 exec </dev/console >/dev/console 2>&1
 ip link set lo up 2>/dev/null

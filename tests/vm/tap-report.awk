@@ -11,12 +11,43 @@ function diag(s) {
 	print "# " s > "/dev/stderr"
 }
 
-# The last n lines of the log before line `upto`, as diagnostics.
-function tail_diag(upto, n, what,    i) {
+# Lines from..upto of the log, at most the last n, as diagnostics.
+function tail_diag(from, upto, n, what,    i) {
 	diag(K ": " what)
-	for (i = (upto - n > 1 ? upto - n : 1); i <= upto; i++)
+	if (upto - n + 1 > from)
+		from = upto - n + 1
+	for (i = from; i <= upto; i++)
 		if (line[i] != "")
 			diag("  | " line[i])
+}
+
+# A crash: the console from the kernel's first complaint after line
+# `from` (at most 30 lines), else its last 20 lines.
+function crash_diag(from, what,    i, n) {
+	for (i = from; i <= NR; i++)
+		if (line[i] ~ /Kernel panic|BUG:|Oops|general protection|double fault|WARNING:|Call Trace/)
+			break
+	if (i > NR) {
+		tail_diag(from, NR, 20, what)
+		return
+	}
+	diag(K ": " what)
+	for (n = 0; i <= NR && n < 30; i++)
+		if (line[i] != "") {
+			diag("  | " line[i])
+			n++
+		}
+	if (i <= NR)
+		diag("  | ... (" NR - i + 1 " more lines)")
+}
+
+# What became of QEMU, for messages.
+function qemu_end() {
+	if (qrc == 124 || qrc == 137)
+		return "QEMU killed by the host's timeout after " ms " ms"
+	if (qrc == 0)
+		return "QEMU exit 0 after " ms " ms: a panic or a power-off"
+	return "QEMU exit " qrc " after " ms " ms"
 }
 
 function tap(ok, name, extra) {
@@ -95,15 +126,14 @@ END {
 		if (!(t in start)) {
 			tap(0, t, "")
 			if (!lost)
-				tail_diag(NR, 20, "guest ended before " t " started (QEMU exit " \
-					  qrc ", " ms " ms); last console lines:")
+				crash_diag(1, "guest ended before " t " started (" qemu_end() "); console:")
 			else
 				diag(K ": " t ": not run")
 			lost = 1
 		} else if (!(t in endl)) {
 			tap(0, t, "")
-			tail_diag(NR, 20, t ": no end marker: the guest panicked or hung (QEMU exit " \
-				  qrc ", " ms " ms); last console lines:")
+			crash_diag(start[t], t ": no end marker: the guest crashed or hung (" \
+				   qemu_end() "); console:")
 			lost = 1
 		} else {
 			judge(t, start[t] + 1, endl[t] - 1)
@@ -111,21 +141,21 @@ END {
 				rcs++
 			if (verdict != "") {
 				tap(0, t, "")
-				tail_diag(endl[t] - 1, 15, t ": " verdict "; its last lines:")
+				tail_diag(start[t] + 1, endl[t] - 1, 15, t ": " verdict "; its last lines:")
 			} else {
 				tap(1, t, skip != "" ? " # SKIP " skip : "")
 			}
 		}
 	}
 	# QEMU exits (code << 1) | 1 on guest-exit CODE: 1 all passed, 3 not.
-	if (!begun)
+	if (qrc == 124 || qrc == 137)
+		why = "QEMU timed out"
+	else if (!begun)
 		why = "the guest never reached /init"
 	else if (!ended)
 		why = "no end marker"
-	else if (qrc == 124 || qrc == 137)
-		why = "QEMU timed out"
 	else if (qrc != 1 && qrc != 3)
-		why = "QEMU exit " qrc " (0 is a panic or a power-off without isa-debug-exit)"
+		why = "unexpected QEMU exit status"
 	else if ((qrc == 1) != (rcs == 0))
 		why = "QEMU exit " qrc " disagrees with the tests' exit statuses"
 	else
@@ -134,7 +164,10 @@ END {
 		tap(1, "guest ran to the end", " (" uname ", " sprintf("%.1f", ms / 1000) " s)")
 	} else {
 		tap(0, "guest ran to the end", "")
-		tail_diag(NR, 20, why " (QEMU exit " qrc ", " ms " ms); last console lines:")
+		if (lost)
+			diag(K ": " why " (" qemu_end() "): see above")
+		else
+			tail_diag(1, NR, 20, why " (" qemu_end() "); last console lines:")
 		while ((getline s < errfile) > 0)
 			diag(K ": qemu: " s)
 	}

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * fuzz_object.c - libFuzzer target over the whole pure object model.
+ *
+ * Any byte string is an "object file": open it from memory (ELF,
+ * sections, symbols, relocations, BTF with its DATASEC fix-ups,
+ * .BTF.ext, programs, maps, subprogram linking), then walk everything
+ * the public API exposes, then close.  Nothing here talks to the kernel.
+ * The sanitizers (ASan, UBSan) turn any out-of-bounds read, leak or
+ * undefined behaviour into a crash that libFuzzer keeps.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <bpfload.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static volatile unsigned long sink;
+
+static void walk_program(const struct bl_program *p)
+{
+	const struct bpf_insn *insns = bl_program_insns(p);
+	size_t n = bl_program_insn_count(p);
+
+	sink += strlen(bl_program_name(p)) + strlen(bl_program_section(p));
+	sink += strlen(bl_program_attach_target(p)) + strlen(bl_program_kind(p));
+	sink += bl_program_type(p) + bl_program_expected_attach_type(p);
+	for (size_t i = 0; i < n; i++)
+		sink += insns[i].code + insns[i].imm;
+	for (size_t i = 0; i < bl_program_reloc_count(p); i++) {
+		const struct bl_reloc_info *r = bl_program_reloc(p, i);
+
+		sink += r->insn + r->offset + strlen(r->symbol) + strlen(r->target);
+		if (r->insn >= n)
+			__builtin_trap();	/* a relocation outside its program */
+	}
+	for (size_t i = 0; i < bl_program_subprog_count(p); i++)
+		sink += strlen(bl_program_subprog(p, i));
+}
+
+static void walk_map(const struct bl_map *m)
+{
+	size_t size = 0;
+	const unsigned char *data = bl_map_data(m, &size);
+
+	sink += strlen(bl_map_name(m)) + strlen(bl_map_kernel_name(m));
+	sink += bl_map_type(m) + bl_map_key_size(m) + bl_map_value_size(m);
+	sink += bl_map_max_entries(m) + bl_map_flags(m) + bl_map_pinning(m);
+	if (bl_map_inner(m))
+		sink += bl_map_key_size(bl_map_inner(m));
+	for (size_t i = 0; data && i < size; i++)
+		sink += data[i];
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct bl_section_info si;
+	struct bl_error err;
+	struct bl_object *obj = bl_object_open_mem(data, size, NULL, &err);
+
+	if (!obj) {
+		/* every failure must explain itself */
+		if (!err.msg[0] || err.err >= 0)
+			__builtin_trap();
+		return 0;
+	}
+	for (size_t i = 0; i < bl_object_section_count(obj); i++)
+		if (!bl_object_section(obj, i, &si))
+			sink += si.size + strlen(si.name) + strlen(si.role);
+	for (size_t i = 0; i < bl_object_program_count(obj); i++)
+		walk_program(bl_object_program(obj, i));
+	for (size_t i = 0; i < bl_object_map_count(obj); i++)
+		walk_map(bl_object_map(obj, i));
+	bl_object_close(obj);
+	return 0;
+}

@@ -1,0 +1,447 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * testutil.c - helpers shared by the kernel tests; see testutil.h.
+ *
+ * Everything here talks to the kernel through bpfload's own thin
+ * wrappers (bpfload/sys.h), so the tests exercise the same system-call
+ * layer the loader uses, and nothing else.
+ */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+
+#include <bpfload/sys.h>
+#include "testutil.h"
+
+#define BPFFS_MAGIC	0xcafe4a11
+#define TRACEFS_MAGIC	0x74726163
+
+const char *tu_obj_path(const char *name)
+{
+	static char bufs[4][PATH_MAX];
+	static unsigned int next;
+	const char *dir = getenv("BPFLOAD_TEST_OBJS");
+	size_t len = strlen(name);
+	char *buf = bufs[next++ % TU_ARRAY_SIZE(bufs)];
+
+	if (!dir || !*dir)
+		dir = "build/tests/objs";
+	snprintf(buf, PATH_MAX, "%s/%s%s", dir, name,
+		 len > 2 && !strcmp(name + len - 2, ".o") ? "" : ".o");
+	return buf;
+}
+
+const char *tu_bpf_unavailable(void)
+{
+	static char why[128];
+	int fd;
+
+	if (geteuid() != 0)
+		return "not root: the kernel tests need root for bpf() and perf_event_open()";
+	fd = bl_sys_map_create(BPF_MAP_TYPE_ARRAY, "tu_probe", 4, 4, 1, NULL);
+	if (fd < 0) {
+		snprintf(why, sizeof(why), "bpf() is not available: BPF_MAP_CREATE: %s",
+			 strerror(-fd));
+		return why;
+	}
+	close(fd);
+	return NULL;
+}
+
+static int ensure_fs(const char *dir, unsigned long magic, const char *src,
+		     const char *type, const char *data)
+{
+	struct statfs st;
+
+	if (statfs(dir, &st) == 0 && (unsigned long)st.f_type == magic)
+		return 0;
+	if (mount(src, dir, type, 0, data))
+		return -errno;
+	return 0;
+}
+
+int tu_ensure_bpffs(void)
+{
+	return ensure_fs(TU_BPFFS, BPFFS_MAGIC, "bpf", "bpf", "mode=0700");
+}
+
+int tu_ensure_tracefs(void)
+{
+	return ensure_fs(TU_TRACEFS, TRACEFS_MAGIC, "nodev", "tracefs", NULL);
+}
+
+int tu_pin_root_remove(const char *dir)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+
+	if (!dir || !*dir)
+		return 0;
+	d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	return rmdir(dir) ? -errno : 0;
+}
+
+int tu_pin_root_create(char *buf, size_t len, const char *tag)
+{
+	int err = tu_ensure_bpffs();
+
+	if (err)
+		return err;
+	snprintf(buf, len, TU_BPFFS "/bpfload-test-%d-%s", (int)getpid(), tag);
+	tu_pin_root_remove(buf);
+	return mkdir(buf, 0700) ? -errno : 0;
+}
+
+void tu_diag_lines(const char *msg)
+{
+	while (msg && *msg) {
+		size_t n = strcspn(msg, "\n");
+
+		printf("# %.*s\n", (int)n, msg);
+		msg += n + (msg[n] == '\n');
+	}
+	fflush(stdout);
+}
+
+int tu_count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n - 1;		/* the DIR's own fd */
+}
+
+/* ---- kernel objects ------------------------------------------------------- */
+
+const char *tu_kind_name(enum tu_kind kind)
+{
+	static const char *const names[] = { "program", "map", "BTF", "link" };
+
+	return kind < TU_NR_KINDS ? names[kind] : "?";
+}
+
+static int next_id(enum tu_kind kind, __u32 id, __u32 *next)
+{
+	switch (kind) {
+	case TU_PROG:
+		return bl_sys_prog_get_next_id(id, next);
+	case TU_MAP:
+		return bl_sys_map_get_next_id(id, next);
+	case TU_BTF:
+		return bl_sys_btf_get_next_id(id, next);
+	case TU_LINK:
+		return bl_sys_link_get_next_id(id, next);
+	default:
+		return -EINVAL;
+	}
+}
+
+static int fd_by_id(enum tu_kind kind, __u32 id)
+{
+	switch (kind) {
+	case TU_PROG:
+		return bl_sys_prog_get_fd_by_id(id);
+	case TU_MAP:
+		return bl_sys_map_get_fd_by_id(id);
+	case TU_BTF:
+		return bl_sys_btf_get_fd_by_id(id);
+	case TU_LINK:
+		return bl_sys_link_get_fd_by_id(id);
+	default:
+		return -EINVAL;
+	}
+}
+
+int tu_count_objects(struct tu_counts *c)
+{
+	memset(c, 0, sizeof(*c));
+	for (int k = 0; k < TU_NR_KINDS; k++) {
+		__u32 id = 0, next;
+		int err;
+
+		while (!(err = next_id(k, id, &next))) {
+			c->n[k]++;
+			c->max_id[k] = next;
+			id = next;
+		}
+		if (err != -ENOENT)
+			return err;
+	}
+	return 0;
+}
+
+int tu_ids_above(enum tu_kind kind, __u32 min_id, __u32 *ids, int max)
+{
+	__u32 id = min_id, next;
+	int n = 0, err;
+
+	while (!(err = next_id(kind, id, &next))) {
+		if (n < max)
+			ids[n] = next;
+		n++;
+		id = next;
+	}
+	return err == -ENOENT ? n : err;
+}
+
+int tu_object_exists(enum tu_kind kind, __u32 id)
+{
+	int fd = fd_by_id(kind, id);
+
+	if (fd >= 0) {
+		close(fd);
+		return 1;
+	}
+	return fd == -ENOENT ? 0 : fd;
+}
+
+int tu_object_name(enum tu_kind kind, __u32 id, char *name, size_t len)
+{
+	int fd = fd_by_id(kind, id), err;
+
+	if (fd < 0)
+		return fd;
+	if (kind == TU_PROG) {
+		struct bpf_prog_info info;
+
+		err = tu_prog_info(fd, &info);
+		if (!err)
+			snprintf(name, len, "%.*s", (int)sizeof(info.name), info.name);
+	} else if (kind == TU_MAP) {
+		struct bpf_map_info info;
+
+		err = tu_map_info(fd, &info);
+		if (!err)
+			snprintf(name, len, "%.*s", (int)sizeof(info.name), info.name);
+	} else {
+		err = -EINVAL;
+	}
+	close(fd);
+	return err;
+}
+
+int tu_prog_info(int fd, struct bpf_prog_info *info)
+{
+	__u32 len = sizeof(*info);
+
+	memset(info, 0, sizeof(*info));
+	return bl_sys_obj_get_info_by_fd(fd, info, &len);
+}
+
+int tu_map_info(int fd, struct bpf_map_info *info)
+{
+	__u32 len = sizeof(*info);
+
+	memset(info, 0, sizeof(*info));
+	return bl_sys_obj_get_info_by_fd(fd, info, &len);
+}
+
+int tu_btf_info(int fd, struct bpf_btf_info *info)
+{
+	__u32 len = sizeof(*info);
+
+	memset(info, 0, sizeof(*info));
+	return bl_sys_obj_get_info_by_fd(fd, info, &len);
+}
+
+int tu_link_info(int fd, struct bpf_link_info *info)
+{
+	__u32 len = sizeof(*info);
+
+	memset(info, 0, sizeof(*info));
+	return bl_sys_obj_get_info_by_fd(fd, info, &len);
+}
+
+int tu_prog_map_ids(int prog_fd, __u32 *ids, __u32 max)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info), n;
+	int err = tu_prog_info(prog_fd, &info);
+
+	if (err)
+		return err;
+	n = info.nr_map_ids;
+	if (!n || !max)
+		return n;
+	/* second call: only the array we want, every other field zero */
+	memset(&info, 0, sizeof(info));
+	info.nr_map_ids = max;
+	info.map_ids = (__u64)(unsigned long)ids;
+	err = bl_sys_obj_get_info_by_fd(prog_fd, &info, &len);
+	if (err)
+		return err;
+	return info.nr_map_ids;
+}
+
+__u32 tu_prog_id(int fd)
+{
+	struct bpf_prog_info info;
+
+	return tu_prog_info(fd, &info) ? 0 : info.id;
+}
+
+__u32 tu_map_id(int fd)
+{
+	struct bpf_map_info info;
+
+	return tu_map_info(fd, &info) ? 0 : info.id;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	__u32 x = *(const __u32 *)a, y = *(const __u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void tu_sort_ids(__u32 *ids, size_t n)
+{
+	qsort(ids, n, sizeof(*ids), cmp_u32);
+}
+
+/* ---- tracing and running ---------------------------------------------------- */
+
+int tu_tracepoint_id(const char *cat, const char *name)
+{
+	char path[PATH_MAX], buf[32];
+	int fd, n, err;
+
+	err = tu_ensure_tracefs();
+	if (err)
+		return err;
+	snprintf(path, sizeof(path), TU_TRACEFS "/events/%s/%s/id", cat, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	err = n < 0 ? -errno : 0;
+	close(fd);
+	if (n <= 0)
+		return err ? err : -EIO;
+	buf[n] = '\0';
+	n = atoi(buf);
+	return n > 0 ? n : -EINVAL;
+}
+
+int tu_attach_tracepoint(int prog_fd, const char *cat, const char *name, int *perf_fd)
+{
+	struct perf_event_attr attr;
+	int id = tu_tracepoint_id(cat, name), pfd, link;
+
+	*perf_fd = -1;
+	if (id < 0)
+		return id;
+	memset(&attr, 0, sizeof(attr));
+	attr.type = PERF_TYPE_TRACEPOINT;
+	attr.size = sizeof(attr);
+	attr.config = id;
+	attr.sample_period = 1;
+	pfd = bl_sys_perf_event_open(&attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+	if (pfd < 0)
+		return pfd;
+	link = bl_sys_link_create(prog_fd, pfd, BPF_PERF_EVENT, NULL);
+	if (link < 0) {
+		close(pfd);
+		return link;
+	}
+	*perf_fd = pfd;
+	return link;
+}
+
+int tu_possible_cpus(void)
+{
+	char buf[256], *p;
+	int fd, n, cpus = 0;
+
+	fd = open("/sys/devices/system/cpu/possible", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	/* "0-3", "0", "0-1,4-7" */
+	for (p = buf; *p && *p != '\n'; ) {
+		char *end;
+		long a = strtol(p, &end, 10), b = a;
+
+		if (end == p)
+			return -EINVAL;
+		if (*end == '-') {
+			p = end + 1;
+			b = strtol(p, &end, 10);
+			if (end == p)
+				return -EINVAL;
+		}
+		cpus += b - a + 1;
+		p = end;
+		if (*p == ',')
+			p++;
+	}
+	return cpus > 0 ? cpus : -EINVAL;
+}
+
+void tu_make_frame(unsigned char *buf, size_t len, __u8 proto, bool arp)
+{
+	struct ethhdr *eth = (struct ethhdr *)buf;
+	struct iphdr *iph = (struct iphdr *)(buf + sizeof(*eth));
+	static const unsigned char dst[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x02 };
+	static const unsigned char src[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x01 };
+
+	memset(buf, 0, len);
+	memcpy(eth->h_dest, dst, ETH_ALEN);
+	memcpy(eth->h_source, src, ETH_ALEN);
+	eth->h_proto = htons(arp ? ETH_P_ARP : ETH_P_IP);
+	if (len < sizeof(*eth) + sizeof(*iph))
+		return;
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->ttl = 64;
+	iph->protocol = proto;
+	iph->tot_len = htons(len - sizeof(*eth));
+	iph->saddr = htonl(0x0a000001);		/* 10.0.0.1 */
+	iph->daddr = htonl(0x0a000002);		/* 10.0.0.2 */
+}
+
+int tu_test_run(int prog_fd, const void *data, __u32 size, __u32 *retval)
+{
+	struct bl_test_run_opts o = { 0 };
+	int err;
+
+	o.data_in = data;
+	o.data_size_in = size;
+	err = bl_sys_prog_test_run(prog_fd, &o);
+	if (!err && retval)
+		*retval = o.retval;
+	return err;
+}

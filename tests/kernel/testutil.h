@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * testutil.h - helpers shared by the kernel tests (tests/kernel/t_*.c).
+ *
+ * The Makefile links every non-t_ .c file of tests/kernel/ into each
+ * kernel test, so these helpers are compiled once per test program.
+ * They never print TAP lines themselves (tap.h keeps its counters per
+ * translation unit): they return values and reasons, and the tests
+ * decide what is a pass, a failure or a skip.
+ */
+#ifndef BPFLOAD_TESTS_TESTUTIL_H
+#define BPFLOAD_TESTS_TESTUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <bpfload/uapi.h>
+
+#define TU_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#define TU_BPFFS	"/sys/fs/bpf"
+#define TU_TRACEFS	"/sys/kernel/tracing"
+
+/*
+ * Path of test object NAME ("globals" or "globals.o"): in
+ * $BPFLOAD_TEST_OBJS if set, else build/tests/objs.  The result lives in
+ * one of a few rotating static buffers: copy it if you keep it long.
+ */
+const char *tu_obj_path(const char *name);
+
+/*
+ * NULL when this process may use bpf() (root, and a map can be created),
+ * else the reason to skip, for tap_skip_all().
+ */
+const char *tu_bpf_unavailable(void);
+
+/* Mount bpffs / tracefs at their usual places if they are not there.
+ * 0 or -errno.  The mounts are left in place (other tests share them). */
+int tu_ensure_bpffs(void);
+int tu_ensure_tracefs(void);
+
+/* A private directory on bpffs, TU_BPFFS "/bpfload-test-<pid>-<tag>", made
+ * afresh (any leftover of an earlier run of this pid is removed).
+ * Returns 0 or -errno. */
+int tu_pin_root_create(char *buf, size_t len, const char *tag);
+/* Unlink every entry of dir (pins are plain files there) and rmdir it.
+ * Returns 0 or -errno.  An empty or missing path is fine. */
+int tu_pin_root_remove(const char *dir);
+
+/* A multi-line message as TAP diagnostics: "# " before every line. */
+void tu_diag_lines(const char *msg);
+
+/* Number of open fds of this process (from /proc/self/fd), or -1. */
+int tu_count_fds(void);
+
+/* ---- kernel objects ----------------------------------------------------- */
+
+enum tu_kind { TU_PROG, TU_MAP, TU_BTF, TU_LINK, TU_NR_KINDS };
+
+/* Live kernel objects of each kind, by walking BPF_*_GET_NEXT_ID. */
+struct tu_counts {
+	unsigned int n[TU_NR_KINDS];	/* how many exist now */
+	__u32 max_id[TU_NR_KINDS];	/* highest id seen (0: none) */
+};
+
+const char *tu_kind_name(enum tu_kind kind);
+/* Fill *c; 0 or -errno. */
+int tu_count_objects(struct tu_counts *c);
+/* Does the kernel object of this kind and id exist?  1, 0, or -errno. */
+int tu_object_exists(enum tu_kind kind, __u32 id);
+/* Ids of kind greater than min_id that exist now, into ids[] (at most
+ * max); returns how many exist (may exceed max) or -errno. */
+int tu_ids_above(enum tu_kind kind, __u32 min_id, __u32 *ids, int max);
+/* The kernel name of a program or map by id ("" if it has none); 0 or
+ * -errno (-ENOENT when it is gone). */
+int tu_object_name(enum tu_kind kind, __u32 id, char *name, size_t len);
+
+/* BPF_OBJ_GET_INFO_BY_FD into a zeroed struct; 0 or -errno. */
+int tu_prog_info(int fd, struct bpf_prog_info *info);
+int tu_map_info(int fd, struct bpf_map_info *info);
+int tu_btf_info(int fd, struct bpf_btf_info *info);
+int tu_link_info(int fd, struct bpf_link_info *info);
+/* The ids of the maps a program uses (bpf_prog_info.map_ids, asked for
+ * with a second get-info call).  Returns the kernel's count (which may
+ * exceed max; only max are stored) or -errno. */
+int tu_prog_map_ids(int prog_fd, __u32 *ids, __u32 max);
+/* The id of the kernel object behind a fd, or 0. */
+__u32 tu_prog_id(int fd);
+__u32 tu_map_id(int fd);
+
+/* Sort ids ascending (for comparing id sets). */
+void tu_sort_ids(__u32 *ids, size_t n);
+
+/* ---- tracing and running ------------------------------------------------ */
+
+/* The id of tracefs event CAT/NAME (events/CAT/NAME/id), or -errno.
+ * Mounts tracefs first when needed. */
+int tu_tracepoint_id(const char *cat, const char *name);
+/*
+ * Attach prog_fd to tracepoint CAT/NAME: perf_event_open of the
+ * tracepoint (pid -1, cpu 0: a BPF program on a tracepoint runs for every
+ * task on every CPU) and BPF_LINK_CREATE(BPF_PERF_EVENT).  Returns the
+ * link fd and stores the perf event fd in *perf_fd; -errno on failure
+ * (nothing left open).  Close the link first, then the event.
+ */
+int tu_attach_tracepoint(int prog_fd, const char *cat, const char *name, int *perf_fd);
+
+/* The number of possible CPUs (the size of per-CPU map values). */
+int tu_possible_cpus(void);
+
+/*
+ * Ethernet + IPv4 + payload frame of total size len (at least 34),
+ * IP protocol proto (17 UDP, 6 TCP), between private addresses; with
+ * ethertype 0x0806 instead of IPv4 when arp is true.
+ */
+void tu_make_frame(unsigned char *buf, size_t len, __u8 proto, bool arp);
+
+/* BPF_PROG_TEST_RUN once on data; the program's return value in *retval.
+ * 0 or -errno. */
+int tu_test_run(int prog_fd, const void *data, __u32 size, __u32 *retval);
+
+#endif /* BPFLOAD_TESTS_TESTUTIL_H */
