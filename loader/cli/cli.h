@@ -81,7 +81,8 @@ int cli_dispatch(const struct cli_cmd *cmds, size_t n, const char *group,
 /* ---- options ------------------------------------------------------------ */
 
 /* Options every command accepts, anywhere on its command line. */
-#define CLI_COMMON_SHORTOPTS "jph"
+/* ':' first: a missing value is reported as ':' (must follow a '+'). */
+#define CLI_COMMON_SHORTOPTS ":jph"
 #define CLI_COMMON_LONGOPTS					\
 	{ "json",	no_argument,	NULL, 'j' },		\
 	{ "pretty",	no_argument,	NULL, 'p' },		\
@@ -89,7 +90,7 @@ int cli_dispatch(const struct cli_cmd *cmds, size_t n, const char *group,
 	{ "help",	no_argument,	NULL, 'h' }
 
 /* Start parsing a new argv with getopt_long. */
-void cli_getopt_reset(void);
+void cli_getopt_reset(char **argv);
 /* Handle a common option or a getopt error (which exits with status 2);
  * --help prints usage to stdout and exits 0.  Returns true if handled. */
 bool cli_common_opt(int c, const char *cmdpath, cli_usage_fn usage);
@@ -97,6 +98,8 @@ bool cli_common_opt(int c, const char *cmdpath, cli_usage_fn usage);
 /* A usage error: the message, a pointer to --help, exit status 2. */
 void cli_usage_error(const char *cmdpath, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
+/* The long name of the option whose value is val. */
+const char *cli_opt_name(const struct option *opts, int val);
 /* The positional arguments left after options must number min..max. */
 void cli_want_args(int argc, int min, int max, const char *cmdpath);
 

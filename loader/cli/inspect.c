@@ -187,16 +187,15 @@ static void print_programs(const struct bl_object *obj)
 	table_free(&t);
 }
 
-/* "array 4/8 x4": an inner map template in one cell. */
+/* "array 4/8 x4": an inner map template (type key/value xmax) in one cell. */
 static const char *inner_desc(const struct bl_map *in, char *buf, size_t len)
 {
 	char type[CLI_NAME_LEN];
 
 	if (!in)
 		return "-";
-	snprintf(buf, len, "%s:%s %u/%u x%u", bl_map_kernel_name(in),
-		 cli_map_type(bl_map_type(in), type, sizeof(type)), bl_map_key_size(in),
-		 bl_map_value_size(in), bl_map_max_entries(in));
+	snprintf(buf, len, "%s %u/%u x%u", cli_map_type(bl_map_type(in), type, sizeof(type)),
+		 bl_map_key_size(in), bl_map_value_size(in), bl_map_max_entries(in));
 	return buf;
 }
 
@@ -429,7 +428,7 @@ int cmd_inspect(int argc, char **argv)
 	struct bl_object *obj;
 	int c;
 
-	cli_getopt_reset();
+	cli_getopt_reset(argv);
 	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, opts, NULL)) != -1)
 		cli_common_opt(c, CMD, usage);
 	cli_want_args(argc - optind, 1, 1, CMD);

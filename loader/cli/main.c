@@ -82,7 +82,7 @@ static int parse_global(int argc, char **argv)
 	};
 	int c;
 
-	cli_getopt_reset();
+	cli_getopt_reset(argv);
 	/* '+': stop at the command, its options are its own */
 	while ((c = getopt_long(argc, argv, "+" CLI_COMMON_SHORTOPTS "V", opts, NULL)) != -1) {
 		if (c == 'V') {
@@ -117,10 +117,12 @@ int main(int argc, char **argv)
 	}
 	status = cli_dispatch(commands, ARRAY_SIZE(commands), NULL, usage,
 			      argc - first, argv + first);
-	status = finish_output(status);
-	if (cli_interrupted && !status)
-		status = EXIT_INTERRUPTED;
-	return status;
+	if (cli_interrupted) {
+		/* a write cut short by the signal is no news */
+		fflush(stdout);
+		return EXIT_INTERRUPTED;
+	}
+	return finish_output(status);
 }
 
 /* ---- dispatch ------------------------------------------------------------ */

@@ -13,10 +13,26 @@
 
 /* ---- options and usage errors -------------------------------------------- */
 
-void cli_getopt_reset(void)
+/* The argv being parsed, for error messages. */
+static char **parse_argv;
+
+void cli_getopt_reset(char **argv)
 {
 	optind = 0;	/* glibc: 0 re-initializes the scanner completely */
-	opterr = 1;
+	opterr = 0;	/* we say what is wrong ourselves */
+	parse_argv = argv;
+}
+
+/* getopt said '?' (unknown option) or ':' (value missing). */
+static __attribute__((noreturn)) void option_error(int c, const char *cmdpath)
+{
+	const char *arg = optind > 0 ? parse_argv[optind - 1] : "?";
+
+	if (c == ':')
+		cli_usage_error(cmdpath, "option '%s' needs a value", arg);
+	if (optopt > 0 && optopt < 256)
+		cli_usage_error(cmdpath, "unknown option '-%c'", optopt);
+	cli_usage_error(cmdpath, "unknown option '%s'", arg);
 }
 
 static void try_help(const char *cmdpath)
@@ -56,12 +72,18 @@ bool cli_common_opt(int c, const char *cmdpath, cli_usage_fn usage)
 		exit(0);
 	case '?':
 	case ':':
-		/* getopt has said what is wrong */
-		try_help(cmdpath);
-		exit(EXIT_USAGE);
+		option_error(c, cmdpath);
 	default:
 		return false;
 	}
+}
+
+const char *cli_opt_name(const struct option *opts, int val)
+{
+	for (; opts->name; opts++)
+		if (opts->val == val)
+			return opts->name;
+	return "?";
 }
 
 void cli_want_args(int argc, int min, int max, const char *cmdpath)

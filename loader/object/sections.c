@@ -66,7 +66,7 @@ static const struct bl_section_def defs[] = {
 	{ "lsm/",		T(LSM), BPF_LSM_MAC, BL_ATTACH_TRACING, P | B, "lsm" },
 	{ "struct_ops.s/",	T(STRUCT_OPS), 0, BL_ATTACH_NONE, P | S, "struct_ops" },
 	{ "struct_ops/",	T(STRUCT_OPS), 0, BL_ATTACH_NONE, P, "struct_ops" },
-	{ "syscall",		T(SYSCALL), 0, BL_ATTACH_NONE, 0, "syscall" },
+	{ "syscall",		T(SYSCALL), 0, BL_ATTACH_NONE, S, "syscall" },
 
 	/* sampling */
 	{ "perf_event",		T(PERF_EVENT), 0, BL_ATTACH_PERF_EVENT, L, "perf_event" },

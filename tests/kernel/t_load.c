@@ -401,8 +401,9 @@ static void check_loaded(struct bl_object *obj, const struct exp_obj *x)
 	}
 
 	if (bl_object_btf_fd(obj) >= 0) {
-		ok(tu_btf_info(bl_object_btf_fd(obj), &binfo) == 0 && binfo.id &&
-		   binfo.id == bl_object_btf_id(obj) && binfo.btf_size > 0,
+		int err = tu_btf_info(bl_object_btf_fd(obj), &binfo);
+
+		ok(!err && binfo.id && binfo.id == bl_object_btf_id(obj) && binfo.btf_size > 0,
 		   "%s: BTF object %u loaded (%u bytes)", x->file, bl_object_btf_id(obj),
 		   binfo.btf_size);
 	}
@@ -460,7 +461,7 @@ static void test_global_data(void)
 	__u32 key = 0, u32v;
 	__u64 u64v;
 	void *p;
-	int fd;
+	int fd, err;
 
 	if (!ok(obj != NULL, "globals: open"))
 		return;
@@ -508,7 +509,9 @@ static void test_global_data(void)
 	if (ok(p != NULL && size == 8, "globals: .data is mmap'ed after load")) {
 		is_int(*(__u64 *)p, 100, "globals: .data shows data_calls = 100");
 		*(__u64 *)p = 123;
-		ok(bl_map_lookup(data, &key, &u64v) == 0 && u64v == 123,
+		u64v = 0;
+		err = bl_map_lookup(data, &key, &u64v);
+		ok(!err && u64v == 123,
 		   "globals: a write through the pointer is in the map (lookup %llu)",
 		   (unsigned long long)u64v);
 		u64v = 456;
@@ -553,11 +556,15 @@ static void test_map_in_map(void)
 
 	/* the initial slots: a lookup from user space gives the inner map's id */
 	key = 0;
-	ok(bl_map_lookup(oa, &key, &val) == 0 && val == bl_map_id(ia),
-	   "outer_arr[0] = inner_a (id %u, want %u)", val, bl_map_id(ia));
+	val = 0;
+	bl_map_lookup(oa, &key, &val);
+	ok(val && val == bl_map_id(ia), "outer_arr[0] = inner_a (id %u, want %u)", val,
+	   bl_map_id(ia));
 	key = 2;
-	ok(bl_map_lookup(oa, &key, &val) == 0 && val == bl_map_id(ib),
-	   "outer_arr[2] = inner_b (id %u, want %u)", val, bl_map_id(ib));
+	val = 0;
+	bl_map_lookup(oa, &key, &val);
+	ok(val && val == bl_map_id(ib), "outer_arr[2] = inner_b (id %u, want %u)", val,
+	   bl_map_id(ib));
 	key = 1;
 	is_int(bl_map_lookup(oa, &key, &val), -ENOENT, "outer_arr[1] is empty");
 	key = 3;
@@ -826,6 +833,12 @@ static void test_trampolines(void)
 		}
 		err = bl_object_load(obj, NULL);
 		msg = bl_object_error(obj);
+		if (!err) {
+			/* a kernel with BPF trampolines (not this project's host) */
+			tap_skip(*t, "this kernel allows BPF trampolines: it loaded");
+			bl_object_close(obj);
+			continue;
+		}
 		is_int(err, -EPERM, "sections/%s: EPERM (no trampolines on this kernel)", *t);
 		like(msg, *t, "sections/%s: message names the program", *t);
 		like(msg, bl_program_section(want), "sections/%s: and the section", *t);

@@ -213,15 +213,26 @@ int tu_ids_above(enum tu_kind kind, __u32 min_id, __u32 *ids, int max)
 	return err == -ENOENT ? n : err;
 }
 
+/*
+ * By walking the ids, not by BPF_*_GET_FD_BY_ID: a fd taken and closed
+ * again on a PROG_ARRAY whose last fd was just closed makes the kernel
+ * (6.18) schedule its "clear" work a second time while the first is
+ * pending, and the map reference taken for it is never dropped: the map
+ * stays forever.  Looking costs nothing this way.
+ */
 int tu_object_exists(enum tu_kind kind, __u32 id)
 {
-	int fd = fd_by_id(kind, id);
+	__u32 next = 0;
+	int err;
 
-	if (fd >= 0) {
-		close(fd);
-		return 1;
-	}
-	return fd == -ENOENT ? 0 : fd;
+	if (!id)
+		return 0;
+	err = next_id(kind, id - 1, &next);
+	if (err == -ENOENT)
+		return 0;
+	if (err)
+		return err;
+	return next == id;
 }
 
 int tu_object_name(enum tu_kind kind, __u32 id, char *name, size_t len)

@@ -65,13 +65,16 @@ struct tu_counts {
 const char *tu_kind_name(enum tu_kind kind);
 /* Fill *c; 0 or -errno. */
 int tu_count_objects(struct tu_counts *c);
-/* Does the kernel object of this kind and id exist?  1, 0, or -errno. */
+/* Does the kernel object of this kind and id exist?  1, 0, or -errno.
+ * (By walking ids: it opens nothing.) */
 int tu_object_exists(enum tu_kind kind, __u32 id);
 /* Ids of kind greater than min_id that exist now, into ids[] (at most
  * max); returns how many exist (may exceed max) or -errno. */
 int tu_ids_above(enum tu_kind kind, __u32 min_id, __u32 *ids, int max);
 /* The kernel name of a program or map by id ("" if it has none); 0 or
- * -errno (-ENOENT when it is gone). */
+ * -errno (-ENOENT when it is gone).  This takes a fd by id: never use it
+ * on a map that may be a PROG_ARRAY whose last fd was just closed (see
+ * tu_object_exists() in testutil.c: the kernel leaks such a map). */
 int tu_object_name(enum tu_kind kind, __u32 id, char *name, size_t len);
 
 /* BPF_OBJ_GET_INFO_BY_FD into a zeroed struct; 0 or -errno. */

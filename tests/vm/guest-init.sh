@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC3043 # busybox sh has local
 # /init of the VM test initramfs (busybox sh).  Mounts the kernel file
 # systems, runs each test of /t/list in /t with a timeout, and prints on
 # the serial console, for the host (tests/vm/run) to parse:
@@ -29,6 +30,7 @@ mounts() {
 
 cmdline_timeout() {
 	local w
+	# shellcheck disable=SC2013 # words, not lines
 	for w in $(cat /proc/cmdline); do
 		case "$w" in
 		bpfload.timeout=*) echo "${w#*=}"; return ;;
@@ -38,18 +40,16 @@ cmdline_timeout() {
 }
 
 run_tests() {
-	local tmo=$1 name args rc n=0 failed=0
+	local tmo="$1" name args rc n=0 failed=0
 	while read -r name args; do
 		case "$name" in
 		''|'#'*) continue ;;
 		esac
 		n=$((n + 1))
 		echo "@@BPFLOAD-TEST-START $name"
-		cd /t
 		# shellcheck disable=SC2086 # args split on purpose
-		timeout -s KILL "$tmo" "./$name" $args </dev/null 2>&1
+		(cd /t && exec timeout -s KILL "$tmo" "./$name" $args </dev/null 2>&1)
 		rc=$?
-		cd /
 		# A test whose last line lacks a newline must not eat the marker.
 		echo
 		echo "@@BPFLOAD-TEST-END $name rc=$rc"

@@ -1,0 +1,134 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# lib.sh - TAP helpers for the bpfload CLI tests (sourced, bash).
+#
+# Run the tests from the repository root:  prove tests/cli/
+# BPFLOAD names the binary (default build/bin/bpfload), OBJS the test
+# objects (default build/tests/objs).  Each test prints "ok N - ..." /
+# "not ok N - ..." lines and the plan "1..N" at the end; whatever cannot
+# run here is reported as "ok N # SKIP reason".
+
+BPFLOAD=${BPFLOAD:-build/bin/bpfload}
+OBJS=${OBJS:-build/tests/objs}
+export LC_ALL=C
+
+_tap_n=0
+_tap_failed=0
+_tap_cleanups=()
+
+# ok CONDITION-EXIT-STATUS DESCRIPTION:  ok $? "what"
+ok() {
+	local status=$1
+	shift
+	_tap_n=$((_tap_n + 1))
+	if [ "$status" -eq 0 ]; then
+		echo "ok $_tap_n - $*"
+	else
+		echo "not ok $_tap_n - $*"
+		_tap_failed=$((_tap_failed + 1))
+	fi
+}
+
+# is GOT WANT DESCRIPTION
+is() {
+	local got=$1 want=$2
+	shift 2
+	[ "$got" = "$want" ]
+	ok $? "$*"
+	[ "$got" = "$want" ] || diag "got '$got', want '$want'"
+}
+
+# like TEXT EXTENDED-REGEX DESCRIPTION
+like() {
+	local text=$1 re=$2
+	shift 2
+	printf '%s\n' "$text" | grep -Eq -- "$re"
+	ok $? "$*"
+	printf '%s\n' "$text" | grep -Eq -- "$re" || diag "no match for /$re/ in: $(printf '%s' "$text" | head -c 600)"
+}
+
+# unlike TEXT EXTENDED-REGEX DESCRIPTION
+unlike() {
+	local text=$1 re=$2
+	shift 2
+	! printf '%s\n' "$text" | grep -Eq -- "$re"
+	ok $? "$*"
+}
+
+diag() {
+	printf '%s\n' "$*" | sed 's/^/# /'
+}
+
+skip() {
+	local why=$1
+	shift
+	_tap_n=$((_tap_n + 1))
+	echo "ok $_tap_n # SKIP $why"
+}
+
+# skip_all REASON: the whole file cannot run here.
+skip_all() {
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+# Run at exit, last registered first.
+on_exit() {
+	_tap_cleanups=("$*" "${_tap_cleanups[@]}")
+}
+
+_tap_exit() {
+	local c
+	for c in "${_tap_cleanups[@]}"; do
+		eval "$c" >/dev/null 2>&1
+	done
+}
+trap _tap_exit EXIT
+trap 'exit 130' INT TERM
+
+done_testing() {
+	echo "1..$_tap_n"
+	[ "$_tap_failed" -eq 0 ]
+	exit $?
+}
+
+# A fresh temporary directory, removed at exit.
+make_tmpdir() {
+	local d
+	d=$(mktemp -d "${TMPDIR:-/tmp}/bpfload-cli.XXXXXX") || exit 1
+	on_exit "rm -rf '$d'"
+	echo "$d"
+}
+
+require_binary() {
+	[ -x "$BPFLOAD" ] || skip_all "$BPFLOAD not built (make cli)"
+}
+
+require_objs() {
+	local o
+	for o in "$@"; do
+		[ -f "$OBJS/$o.o" ] || skip_all "$OBJS/$o.o not built (make tests)"
+	done
+}
+
+# Kernel tests need root and a working bpf().
+require_bpf() {
+	[ "$(id -u)" -eq 0 ] || skip_all "needs root for bpf()"
+	"$BPFLOAD" map list >/dev/null 2>&1 || skip_all "bpf() does not work here"
+}
+
+# Mount bpffs at /sys/fs/bpf if it is not there (the mount stays, other
+# tests share it) and echo a private directory on it, removed at exit.
+bpffs_dir() {
+	local d=/sys/fs/bpf/bpfload-cli-test-$$
+	if [ "$(stat -f -c %T /sys/fs/bpf 2>/dev/null)" != "bpf_fs" ]; then
+		mount -t bpf bpf /sys/fs/bpf 2>/dev/null || return 1
+	fi
+	mkdir -p "$d" || return 1
+	on_exit "rm -rf '$d'"
+	echo "$d"
+}
+
+# The number of lines in $1 that match the regex $2.
+count_lines() {
+	printf '%s\n' "$1" | grep -Ec -- "$2"
+}
