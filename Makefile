@@ -84,6 +84,11 @@ KTEST_SRCS := $(sort $(wildcard tests/kernel/t_*.c))
 KTEST_BINS := $(KTEST_SRCS:tests/kernel/%.c=$(BUILD)/tests/kernel/%)
 TEST_HELPER_SRCS := $(sort $(filter-out tests/kernel/t_%,$(wildcard tests/kernel/*.c)))
 
+# VM tests: static binaries (the guest has no libc) run by tests/vm/run
+# inside QEMU guests booting Debian's kernels, which have kprobes.
+VMTEST_SRCS := $(sort $(wildcard tests/vm/t_*.c))
+VMTEST_BINS := $(VMTEST_SRCS:tests/vm/%.c=$(BUILD)/tests/vm/%)
+
 .PHONY: all lib cli kern user tests check unit-check kernel-check vmtest fuzz \
 	fuzz-check bench install uninstall clean help
 .SUFFIXES:
@@ -98,7 +103,7 @@ lib: $(LIB_A) $(LIB_SO)
 cli: $(CLI)
 kern: $(KERN_OBJS)
 user: $(USER_BINS) $(USER_HELPER_BINS)
-tests: $(TOBJS) $(UNIT_BINS) $(KTEST_BINS) $(FUZZ_BIN)
+tests: $(TOBJS) $(UNIT_BINS) $(KTEST_BINS) $(VMTEST_BINS) $(FUZZ_BIN)
 
 HDRS := $(wildcard include/*.h include/bpfload/*.h loader/*/*.h loader/*.h)
 
@@ -157,6 +162,12 @@ $(BUILD)/tests/kernel/%: tests/kernel/%.c $(TEST_HELPER_SRCS) $(LIB_A) $(HDRS) t
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(BASE_CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(TEST_HELPER_SRCS) \
 		$(LIB_A) $(LIBS) -lpthread
+
+$(BUILD)/tests/vm/%: tests/vm/%.c $(TEST_HELPER_SRCS) $(LIB_A) $(HDRS) tests/tap.h
+	$(call msg,CC-STATIC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(BASE_CFLAGS) -Itests -Itests/kernel $(LDFLAGS) -static -o $@ $< \
+		$(TEST_HELPER_SRCS) $(LIB_A) $(LIBS) -lpthread
 
 $(FUZZ_BIN): tests/fuzz/fuzz_object.c $(OBJECT_SRCS) $(HDRS)
 	$(call msg,FUZZ,$@)

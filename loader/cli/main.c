@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -105,6 +106,20 @@ static int finish_output(int status)
 	return status;
 }
 
+/*
+ * After Ctrl-C: output to a file or terminal is flushed, but what is left
+ * for a pipe is dropped, since a reader that stopped reading would block
+ * the flush for ever.  The output is incomplete either way.
+ */
+static __attribute__((noreturn)) void interrupted_exit(void)
+{
+	struct stat st;
+
+	if (!fstat(STDOUT_FILENO, &st) && (S_ISREG(st.st_mode) || isatty(STDOUT_FILENO)))
+		fflush(stdout);
+	_exit(EXIT_INTERRUPTED);
+}
+
 int main(int argc, char **argv)
 {
 	int first, status;
@@ -117,11 +132,8 @@ int main(int argc, char **argv)
 	}
 	status = cli_dispatch(commands, ARRAY_SIZE(commands), NULL, usage,
 			      argc - first, argv + first);
-	if (cli_interrupted) {
-		/* a write cut short by the signal is no news */
-		fflush(stdout);
-		return EXIT_INTERRUPTED;
-	}
+	if (cli_interrupted)
+		interrupted_exit();
 	return finish_output(status);
 }
 

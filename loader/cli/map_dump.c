@@ -218,7 +218,7 @@ static void batch_free(struct batch_bufs *b)
 
 static void emit_batch(struct dump *d, const struct batch_bufs *b, __u32 n)
 {
-	for (__u32 i = 0; i < n; i++)
+	for (__u32 i = 0; i < n && !cli_interrupted; i++)
 		emit(d, b->keys + (size_t)i * d->info.key_size, b->vals + (size_t)i * d->stride);
 }
 

@@ -414,7 +414,7 @@ static int update_from(const struct elem_map *m, const char *path, __u64 flags)
 		}
 	}
 	total += ch.n;
-	if (!err)
+	if (!err && !cli_interrupted)
 		err = flush_chunk(m, &ch, flags);
 	if (!err && !cli.json)
 		printf("%lu %s written to map %u\n", total, total == 1 ? "entry" : "entries",

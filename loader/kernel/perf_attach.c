@@ -61,11 +61,15 @@ static int attach_ioctl(int pfd, int prog_fd, __u64 cookie)
 	return bl_sys_perf_ioctl(pfd, PERF_EVENT_IOC_SET_BPF, prog_fd);
 }
 
-static int attach_fail(struct bl_error *e, const char *what, int err, int link_err)
+static int attach_fail(struct bl_error *e, const char *what, int err, int link_err,
+		       __u64 cookie)
 {
 	char why[96], why2[96];
 
-	if (err == -EOPNOTSUPP && link_err)
+	if (err == -EOPNOTSUPP && cookie && !link_err)
+		return bl_fail(e, err, "%s: a bpf_cookie needs BPF_LINK_CREATE(BPF_PERF_EVENT);"
+			       " it cannot be set through the ioctl (force_ioctl)", what);
+	if (err == -EOPNOTSUPP && cookie)
 		return bl_fail(e, err, "%s: a bpf_cookie needs BPF_LINK_CREATE(BPF_PERF_EVENT),"
 			       " which this kernel refused (%s; Linux 5.15+ has it)", what,
 			       bl_strerror(link_err, why, sizeof(why)));
@@ -112,11 +116,11 @@ int bl_perf_attach(struct bl_link *link, int pfd, int prog_fd, bool force_ioctl,
 		}
 		link_err = lfd;
 		if (state == 1 || !not_supported(lfd))
-			return attach_fail(e, what, lfd, 0);
+			return attach_fail(e, what, lfd, 0, 0);
 	}
 	err = attach_ioctl(pfd, prog_fd, cookie);
 	if (err)
-		return attach_fail(e, what, err, link_err);
+		return attach_fail(e, what, err, link_err, cookie);
 	if (link_err)
 		atomic_store(&perf_links_work, -1);
 enable:

@@ -211,6 +211,7 @@ enum { SLOT_FREE, SLOT_LIVE };
 
 struct slot {
 	atomic_int state;
+	atomic_int owner;		/* pid that made it: a forked child skips it */
 	atomic_int pfd, lfd;		/* fds holding the event, or -1 */
 	char file[BL_TRACEFS_MAX + 16];	/* ".../kprobe_events" */
 	char remove[EVENT_NAME_MAX + 16];	/* "-:kprobes/NAME\n" */
@@ -236,15 +237,19 @@ static bool reg_atexit;
 static bool sig_ours[2];
 static const int sig_nums[2] = { SIGINT, SIGTERM };
 
-/* Async-signal-safe: close what holds each event, then remove it. */
+/* Async-signal-safe: close what holds each event, then remove it.  Only
+ * this process's own: a child made by fork() inherits the registry but
+ * not the events. */
 static void drop_all(void)
 {
+	int self = (int)getpid();
+
 	for (struct chunk *c = &first_chunk; c; c = atomic_load(&c->next)) {
 		for (int i = 0; i < CHUNK_SLOTS; i++) {
 			struct slot *s = &c->s[i];
 			int fd;
 
-			if (atomic_load(&s->state) != SLOT_LIVE)
+			if (atomic_load(&s->state) != SLOT_LIVE || atomic_load(&s->owner) != self)
 				continue;
 			fd = atomic_exchange(&s->lfd, -1);
 			if (fd >= 0)
@@ -356,6 +361,7 @@ static struct slot *registry_add(const char *file, const char *group, const char
 		snprintf(s->remove, sizeof(s->remove), "-:%s/%s\n", group, name);
 		atomic_store(&s->pfd, -1);
 		atomic_store(&s->lfd, -1);
+		atomic_store(&s->owner, (int)getpid());
 		atomic_store(&s->state, SLOT_LIVE);
 		if (reg_live++ == 0)
 			signals_take();

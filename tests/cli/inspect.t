@@ -186,7 +186,8 @@ ok $(( $? != 1 )) "inspect of a non-ELF file exits 1"
 like "$out" 'not an ELF file' "... and says it is not an ELF file"
 
 # ---- as an unprivileged user, identical output ----
-tmp=$(make_tmpdir)
+make_tmpdir
+tmp=$TMP
 chmod 755 "$tmp"
 cp "$BPFLOAD" "$tmp/bpfload"
 run_as_nobody() {

@@ -11,7 +11,8 @@ require_objs bad_prog btf_maps globals legacy_maps legacy_maps_ext multi_prog se
 	sock_xdp subprogs
 command -v python3 >/dev/null || skip_all "python3 not installed"
 
-tmp=$(make_tmpdir)
+make_tmpdir
+tmp=$TMP
 for o in bad_prog btf_maps globals legacy_maps legacy_maps_ext multi_prog sections sock_xdp \
 	 subprogs; do
 	"$BPFLOAD" inspect --json "$OBJS/$o.o" > "$tmp/$o.json"

@@ -91,12 +91,11 @@ done_testing() {
 	exit $?
 }
 
-# A fresh temporary directory, removed at exit.
+# A fresh temporary directory in $TMP, removed at exit.  (Not through
+# $(...): a subshell would lose the cleanup.)
 make_tmpdir() {
-	local d
-	d=$(mktemp -d "${TMPDIR:-/tmp}/bpfload-cli.XXXXXX") || exit 1
-	on_exit "rm -rf '$d'"
-	echo "$d"
+	TMP=$(mktemp -d "${TMPDIR:-/tmp}/bpfload-cli.XXXXXX") || exit 1
+	on_exit "rm -rf '$TMP'"
 }
 
 require_binary() {
@@ -117,15 +116,15 @@ require_bpf() {
 }
 
 # Mount bpffs at /sys/fs/bpf if it is not there (the mount stays, other
-# tests share it) and echo a private directory on it, removed at exit.
+# tests share it) and make a private directory on it in $PINS, removed
+# at exit.  Fails when there is no way to get one.
 bpffs_dir() {
-	local d=/sys/fs/bpf/bpfload-cli-test-$$
+	PINS=/sys/fs/bpf/bpfload-cli-test-$$
 	if [ "$(stat -f -c %T /sys/fs/bpf 2>/dev/null)" != "bpf_fs" ]; then
 		mount -t bpf bpf /sys/fs/bpf 2>/dev/null || return 1
 	fi
-	mkdir -p "$d" || return 1
-	on_exit "rm -rf '$d'"
-	echo "$d"
+	mkdir -p "$PINS" || return 1
+	on_exit "rm -rf '$PINS'"
 }
 
 # The number of lines in $1 that match the regex $2.

@@ -42,7 +42,7 @@ static char obj_dir[PATH_MAX];
 static const char *obj_path(const char *name)
 {
 	static char path[PATH_MAX + 64];
-	char exe[PATH_MAX], *slash;
+	char exe[PATH_MAX - 16], *slash;
 	const char *env = getenv("BPFLOAD_TEST_OBJS");
 	ssize_t n;
 
@@ -276,7 +276,7 @@ static void test_tp_btf(void)
 	}
 	like(bl_link_describe(l), "tp_btf sched_process_fork", "tp_btf: described (%s)",
 	     bl_link_describe(l));
-	is_int(link_type(bl_link_fd(l)), BPF_LINK_TYPE_TRACING, "tp_btf: the fd is a tracing link");
+	is_int(link_type(bl_link_fd(l)), BPF_LINK_TYPE_RAW_TRACEPOINT, "tp_btf: the fd is a raw_tracepoint link");
 	do_forks(9);
 	is_int(get_u64(obj, "btf_count"), 9, "tp_btf: 9 forks counted exactly");
 	/* stays attached: attach_all must skip it */

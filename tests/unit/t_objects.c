@@ -1005,11 +1005,7 @@ static void t_sections_obj(struct bl_object *o, const struct img *im)
 	   p->def->attach == BL_ATTACH_TRACING, "%s: fentry: BTF target, not sleepable", how);
 	p = bl_object_find_program(o, "s_syscall");
 	/* tests/objs/sections.c: "syscall" programs are sleepable, as in libbpf */
-	if (p && (p->prog_flags & BPF_F_SLEEPABLE))
-		ok(1, "%s: syscall: BPF_F_SLEEPABLE", how);
-	else
-		printf("not ok %d - %s: syscall: BPF_F_SLEEPABLE # TODO bug: the section table"
-		       " gives \"syscall\" no BL_SEC_F_SLEEPABLE\n", ++tap_count, how);
+	ok(p && p->prog_flags == BPF_F_SLEEPABLE, "%s: syscall: BPF_F_SLEEPABLE", how);
 	p = bl_object_find_program(o, "s_kretprobe");
 	ok(p && p->def && p->def->attach == BL_ATTACH_KRETPROBE,
 	   "%s: kretprobe differs from kprobe only in how it attaches", how);
