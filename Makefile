@@ -88,6 +88,8 @@ TEST_HELPER_SRCS := $(sort $(filter-out tests/kernel/t_%,$(wildcard tests/kernel
 # inside QEMU guests booting Debian's kernels, which have kprobes.
 VMTEST_SRCS := $(sort $(wildcard tests/vm/t_*.c))
 VMTEST_BINS := $(VMTEST_SRCS:tests/vm/%.c=$(BUILD)/tests/vm/%)
+# The samples, static too, for the kprobe samples' tests in the guests.
+VMSAMPLE_BINS := $(USER_SRCS:user/%_user.c=$(BUILD)/tests/vm/samples/%)
 
 .PHONY: all lib cli kern user tests check unit-check kernel-check vmtest fuzz \
 	fuzz-check bench install uninstall clean help
@@ -103,7 +105,7 @@ lib: $(LIB_A) $(LIB_SO)
 cli: $(CLI)
 kern: $(KERN_OBJS)
 user: $(USER_BINS) $(USER_HELPER_BINS)
-tests: $(TOBJS) $(UNIT_BINS) $(KTEST_BINS) $(VMTEST_BINS) $(FUZZ_BIN)
+tests: $(TOBJS) $(UNIT_BINS) $(KTEST_BINS) $(VMTEST_BINS) $(VMSAMPLE_BINS) $(FUZZ_BIN)
 
 HDRS := $(wildcard include/*.h include/bpfload/*.h loader/*/*.h loader/*.h)
 
@@ -168,6 +170,11 @@ $(BUILD)/tests/vm/%: tests/vm/%.c $(TEST_HELPER_SRCS) $(LIB_A) $(HDRS) tests/tap
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(BASE_CFLAGS) -Itests -Itests/kernel $(LDFLAGS) -static -o $@ $< \
 		$(TEST_HELPER_SRCS) $(LIB_A) $(LIBS) -lpthread
+
+$(BUILD)/tests/vm/samples/%: user/%_user.c $(LIB_A) $(HDRS)
+	$(call msg,CC-STATIC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(BASE_CFLAGS) -Iuser $(LDFLAGS) -static -o $@ $< $(LIB_A) $(LIBS) -lpthread
 
 $(FUZZ_BIN): tests/fuzz/fuzz_object.c $(OBJECT_SRCS) $(HDRS)
 	$(call msg,FUZZ,$@)

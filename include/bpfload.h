@@ -221,6 +221,10 @@ struct bl_load_opts {
 	/* Kernel version to report when the object has none (default: the
 	 * running kernel's, from uname). */
 	__u32 kern_version;
+	/* CO-RE: relocate against the types in this file (raw BTF, or an
+	 * ELF vmlinux with a .BTF section) instead of the running kernel's
+	 * /sys/kernel/btf/vmlinux, for kernels built without BTF. */
+	const char *btf_custom_path;
 };
 
 /* Create the maps, load the programs.  On failure nothing stays in the

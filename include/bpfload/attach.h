@@ -31,9 +31,11 @@
  * *err (may be NULL) saying what failed, why and what to do.
  *
  * Detaching waits for the kernel: removing a tracepoint or probe waits
- * for an RCU grace period (tens of ms) so that no CPU still runs the
+ * for RCU grace periods (tens of ms) so that no CPU still runs the
  * program.  bl_links_detach(), bl_object_detach_all() and
- * bl_object_close() therefore detach from several threads at once.
+ * bl_object_close() therefore detach from several threads at once, which
+ * overlaps the waits as far as the kernel lets them (tracefs tracepoints
+ * partly serialize inside the kernel: about 2x faster for 32 of them).
  *
  * Process-wide state (there is no other):
  *  - the registry of legacy tracefs probe events this process created

@@ -73,7 +73,10 @@ extern "C" {
 /* Defaults documented above. */
 #define BL_EVENTS_MAX_LATENCY_MS	50
 #define BL_RINGBUF_COALESCE_US		500
-#define BL_PERFBUF_PAGES		64
+/* 128 data pages + the header page = 516 KiB per CPU: the kernel's
+ * default perf_event_mlock_kb, what a process may map per CPU without
+ * CAP_IPC_LOCK; room for ~6500 64-byte records, 12 ms at 500k/s. */
+#define BL_PERFBUF_PAGES		128
 
 /* ---- ring buffer (BPF_MAP_TYPE_RINGBUF) --------------------------------- */
 

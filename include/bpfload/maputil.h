@@ -53,8 +53,12 @@ bool bl_map_type_percpu(__u32 type);
 size_t bl_percpu_buf_size(__u32 value_size);
 /* CPU cpu's slot in a per-CPU lookup buffer. */
 void *bl_percpu_value(const void *values, __u32 value_size, unsigned int cpu);
-/* Sum over the CPUs of an unsigned scalar value of 1, 2, 4 or 8 bytes. */
+/* Sum over the CPUs of an unsigned scalar value of 1, 2, 4 or 8 bytes
+ * (value_size is the scalar's size). */
 __u64 bl_percpu_sum(const void *values, __u32 value_size);
+/* Sum over the CPUs of one unsigned field (size 1, 2, 4 or 8 at offset)
+ * of a value of value_size bytes. */
+__u64 bl_percpu_sum_field(const void *values, __u32 value_size, __u32 offset, __u32 size);
 /* Per-field sums of a value made of u64 counters: value_size must be a
  * multiple of 8; out receives value_size / 8 sums.  0 or -EINVAL. */
 int bl_percpu_sum_u64s(const void *values, __u32 value_size, __u64 *out);

@@ -100,8 +100,9 @@ void cli_usage_error(const char *cmdpath, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
 /* The long name of the option whose value is val. */
 const char *cli_opt_name(const struct option *opts, int val);
-/* The positional arguments left after options must number min..max. */
-void cli_want_args(int argc, int min, int max, const char *cmdpath);
+/* The n positional arguments left after options (from optind on) must
+ * number min..max; want describes them ("OBJ", "ID|PIN KEY"). */
+void cli_want_args(int n, int min, int max, const char *cmdpath, const char *want);
 
 /* Strict unsigned numbers (decimal, 0x hex); false if not one. */
 bool cli_parse_u32(const char *s, __u32 *out);

@@ -431,7 +431,7 @@ int cmd_inspect(int argc, char **argv)
 	cli_getopt_reset(argv);
 	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, opts, NULL)) != -1)
 		cli_common_opt(c, CMD, usage);
-	cli_want_args(argc - optind, 1, 1, CMD);
+	cli_want_args(argc - optind, 1, 1, CMD, "OBJ");
 
 	obj = bl_object_open(argv[optind], NULL, &err);
 	if (!obj) {

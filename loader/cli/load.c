@@ -224,7 +224,7 @@ static void parse_args(int argc, char **argv, struct load_args *a)
 			break;
 		case OPT_LOG_LEVEL:
 			if (!cli_parse_u32(optarg, &a->opts.log_level) || !a->opts.log_level)
-				cli_usage_error(CMD, "--log-level wants a positive number, not '%s'",
+				cli_usage_error(CMD, "--log-level wants a number > 0, not '%s'",
 						optarg);
 			break;
 		case OPT_VERBOSE_LOG:
@@ -237,7 +237,7 @@ static void parse_args(int argc, char **argv, struct load_args *a)
 			cli_common_opt(c, CMD, usage);
 		}
 	}
-	cli_want_args(argc - optind, 1, 1, CMD);
+	cli_want_args(argc - optind, 1, 1, CMD, "OBJ");
 	a->path = argv[optind];
 }
 

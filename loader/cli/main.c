@@ -8,6 +8,7 @@
  * unique prefix ("bpfload m d 42").
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -26,7 +27,7 @@ static void usage(FILE *f)
 		"Load and inspect BPF objects with the raw bpf() system call.\n"
 		"\n"
 		"Commands:\n"
-		"  inspect OBJ          what an object file holds (needs no kernel, no privileges)\n"
+		"  inspect OBJ          what an object file holds (no kernel, no privileges)\n"
 		"  load OBJ             load an object and print the kernel ids of its programs\n"
 		"                       and maps\n"
 		"  prog list|show       programs loaded in the kernel\n"
@@ -45,9 +46,26 @@ static void usage(FILE *f)
 		"Exit status: 0 success, 1 failure, 2 usage error, 130 interrupted.\n");
 }
 
+/*
+ * Output to a pipe or terminal stops at once: stdout becomes /dev/null,
+ * so a write blocked on a reader that stopped reading ends, and what is
+ * still buffered goes nowhere.  A regular file gets the rest of what was
+ * formatted.  Everything here is async-signal-safe.
+ */
 static void on_signal(int sig)
 {
+	struct stat st;
+	int saved = errno, fd;
+
 	cli_interrupted = sig;
+	if (!fstat(STDOUT_FILENO, &st) && !S_ISREG(st.st_mode)) {
+		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			dup2(fd, STDOUT_FILENO);
+			close(fd);
+		}
+	}
+	errno = saved;
 }
 
 /*
@@ -106,20 +124,6 @@ static int finish_output(int status)
 	return status;
 }
 
-/*
- * After Ctrl-C: output to a file or terminal is flushed, but what is left
- * for a pipe is dropped, since a reader that stopped reading would block
- * the flush for ever.  The output is incomplete either way.
- */
-static __attribute__((noreturn)) void interrupted_exit(void)
-{
-	struct stat st;
-
-	if (!fstat(STDOUT_FILENO, &st) && (S_ISREG(st.st_mode) || isatty(STDOUT_FILENO)))
-		fflush(stdout);
-	_exit(EXIT_INTERRUPTED);
-}
-
 int main(int argc, char **argv)
 {
 	int first, status;
@@ -132,8 +136,10 @@ int main(int argc, char **argv)
 	}
 	status = cli_dispatch(commands, ARRAY_SIZE(commands), NULL, usage,
 			      argc - first, argv + first);
-	if (cli_interrupted)
-		interrupted_exit();
+	if (cli_interrupted) {
+		fflush(stdout);		/* a file gets the rest, see on_signal() */
+		return EXIT_INTERRUPTED;
+	}
 	return finish_output(status);
 }
 
@@ -145,9 +151,10 @@ static const struct cli_cmd *find_cmd(const struct cli_cmd *cmds, size_t n,
 	const struct cli_cmd *found = NULL;
 	size_t len = strlen(name);
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		if (!strcmp(cmds[i].name, name))
 			return &cmds[i];
+	for (size_t i = 0; i < n; i++) {
 		if (len && !strncmp(cmds[i].name, name, len)) {
 			if (found)
 				cli_usage_error(group, "'%s' is ambiguous: %s or %s?", name,
@@ -185,5 +192,6 @@ int cli_dispatch(const struct cli_cmd *cmds, size_t n, const char *group,
 	if (!strcmp(argv[0], "help"))
 		return run_help(cmds, n, group, group_usage, argc, argv);
 	cmd = find_cmd(cmds, n, group, argv[0]);
+	argv[0] = (char *)cmd->name;	/* commands see their full name */
 	return cmd->fn(argc, argv);
 }

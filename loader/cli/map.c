@@ -24,7 +24,7 @@ static void usage(FILE *f)
 		"Commands:\n"
 		"  list                     every map the kernel holds (also: show)\n"
 		"  show ID|PIN              one map in detail\n"
-		"  dump ID|PIN              every key and value, in hex (per CPU for per-CPU maps)\n"
+		"  dump ID|PIN              every key and value in hex (per CPU if per-CPU)\n"
 		"  lookup ID|PIN KEY        the value of one key\n"
 		"  update ID|PIN KEY VALUE  write one entry; --from FILE writes many\n"
 		"  delete ID|PIN KEY        remove one entry\n"
@@ -197,10 +197,14 @@ static void json_map_info(struct json *j, const struct bpf_map_info *m,
 	json_kv_u64(j, "btf_value_type_id", m->btf_value_type_id);
 	json_kv_u64(j, "map_extra", m->map_extra);
 	if (x) {
-		json_key(j, "memlock");
-		x->memlock >= 0 ? json_u64(j, x->memlock) : json_null(j);
-		json_key(j, "frozen");
-		x->frozen >= 0 ? json_bool(j, x->frozen) : json_null(j);
+		if (x->memlock >= 0)
+			json_kv_u64(j, "memlock", x->memlock);
+		else
+			json_kv_null(j, "memlock");
+		if (x->frozen >= 0)
+			json_kv_bool(j, "frozen", x->frozen);
+		else
+			json_kv_null(j, "frozen");
 	}
 	json_object_end(j);
 }
@@ -290,7 +294,8 @@ static void show_human(const struct bpf_map_info *m, const struct map_extra_info
 	char buf[256];
 
 	printf("id           %u\n", m->id);
-	printf("name         %s\n", cli_printable(strncpy(buf, m->name, BPF_OBJ_NAME_LEN)));
+	snprintf(buf, sizeof(buf), "%.*s", BPF_OBJ_NAME_LEN, m->name);
+	printf("name         %s\n", cli_printable(buf));
 	printf("type         %s\n", cli_map_type(m->type, buf, sizeof(buf)));
 	printf("key_size     %u\n", m->key_size);
 	printf("value_size   %u\n", m->value_size);
@@ -350,7 +355,8 @@ static int cmd_map_list(int argc, char **argv)
 	cli_getopt_reset(argv);
 	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, opts, NULL)) != -1)
 		cli_common_opt(c, show ? "map show" : "map list", usage_list);
-	cli_want_args(argc - optind, 0, show ? 1 : 0, show ? "map show" : "map list");
+	cli_want_args(argc - optind, 0, show ? 1 : 0, show ? "map show" : "map list",
+		      show ? "[ID|PIN]" : "no arguments");
 	if (optind < argc)
 		return show_map(argv[optind]);
 	return list_maps();
@@ -365,9 +371,9 @@ static void usage_create(FILE *f)
 		"                          --max-entries N [--name NAME] [--flags FLAGS]\n"
 		"\n"
 		"Create a map (BPF_MAP_CREATE) and pin it at PIN on bpffs, where it lives\n"
-		"until the pin is removed (rm PIN).  TYPE: hash, array, percpu_hash, lru_hash,\n"
-		"... or a number.  FLAGS: names joined by ',' (no_prealloc, mmapable, rdonly_prog,\n"
-		"...) or a number.  Prints the new map's id.\n");
+		"until the pin is removed (rm PIN).  TYPE: hash, array, percpu_hash,\n"
+		"lru_hash, ... or a number.  FLAGS: names joined by ',' (no_prealloc,\n"
+		"mmapable, rdonly_prog, ...) or a number.  Prints the new map's id.\n");
 }
 
 struct create_args {
@@ -423,7 +429,7 @@ static void parse_create(int argc, char **argv, struct create_args *a)
 			cli_usage_error(cmd, "invalid value '%s' for --%s", optarg,
 					cli_opt_name(opts, c));
 	}
-	cli_want_args(argc - optind, 1, 1, cmd);
+	cli_want_args(argc - optind, 1, 1, cmd, "PIN");
 	if (!a->have_type || !a->have_max)
 		cli_usage_error(cmd, "--type and --max-entries are required");
 	a->pin = argv[optind];

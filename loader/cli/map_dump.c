@@ -397,7 +397,7 @@ static void parse_args(int argc, char **argv, struct dump *d)
 			cli_common_opt(c, CMD, usage);
 		}
 	}
-	cli_want_args(argc - optind, 1, 1, CMD);
+	cli_want_args(argc - optind, 1, 1, CMD, "ID|PIN");
 }
 
 int cmd_map_dump(int argc, char **argv)
@@ -422,7 +422,8 @@ int cmd_map_dump(int argc, char **argv)
 	if (cli_interrupted)
 		cli_error("interrupted after %llu entries", (unsigned long long)d.count);
 	else if (!err && !cli.json)
-		printf("%llu %s\n", (unsigned long long)d.count, d.count == 1 ? "entry" : "entries");
+		printf("%llu %s\n", (unsigned long long)d.count,
+		       d.count == 1 ? "entry" : "entries");
 out:
 	close(d.fd);
 	free(d.cpus);

@@ -150,7 +150,7 @@ static void usage_lookup(FILE *f)
 }
 
 static void parse_simple(int argc, char **argv, const char *cmd, cli_usage_fn usage,
-			 int nargs)
+			 int nargs, const char *want)
 {
 	static const struct option opts[] = { CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
 	int c;
@@ -158,7 +158,7 @@ static void parse_simple(int argc, char **argv, const char *cmd, cli_usage_fn us
 	cli_getopt_reset(argv);
 	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, opts, NULL)) != -1)
 		cli_common_opt(c, cmd, usage);
-	cli_want_args(argc - optind, nargs, nargs, cmd);
+	cli_want_args(argc - optind, nargs, nargs, cmd, want);
 }
 
 int cmd_map_lookup(int argc, char **argv)
@@ -167,7 +167,7 @@ int cmd_map_lookup(int argc, char **argv)
 	unsigned char *key = NULL, *val = NULL;
 	int err, status = 1;
 
-	parse_simple(argc, argv, "map lookup", usage_lookup, 2);
+	parse_simple(argc, argv, "map lookup", usage_lookup, 2, "ID|PIN KEY");
 	if (open_elem_map(&m, argv[optind], BPF_F_RDONLY))
 		return 1;
 	key = malloc(m.info.key_size + 1);
@@ -205,7 +205,7 @@ int cmd_map_delete(int argc, char **argv)
 	unsigned char *key;
 	int err = -1;
 
-	parse_simple(argc, argv, "map delete", usage_delete, 2);
+	parse_simple(argc, argv, "map delete", usage_delete, 2, "ID|PIN KEY");
 	if (open_elem_map(&m, argv[optind], 0))
 		return 1;
 	key = malloc(m.info.key_size + 1);
@@ -234,7 +234,8 @@ static void usage_update(FILE *f)
 		"for per-CPU maps VALUE is one value for all CPUs or one per CPU back to back.\n"
 		"FILE has one entry per line: 'KEY VALUE' as two words (\"01000000 2a00\",\n"
 		"\"01:00:00:00 2a:00\"), or a line of 'bpfload map dump' output for a map\n"
-		"that is not per-CPU; blank lines and lines starting with '#' are skipped.\n"
+		"that is not per-CPU; blank lines, lines starting with '#' and the\n"
+		"'N entries' line of a dump are skipped.\n"
 		"\n"
 		"Options:\n"
 		"      --noexist        only create entries (BPF_NOEXIST)\n"
@@ -272,9 +273,9 @@ static void parse_update(int argc, char **argv, struct update_args *a)
 			cli_common_opt(c, cmd, usage_update);
 	}
 	if (a->from)
-		cli_want_args(argc - optind, 1, 1, cmd);
+		cli_want_args(argc - optind, 1, 1, cmd, "ID|PIN (with --from)");
 	else
-		cli_want_args(argc - optind, 3, 3, cmd);
+		cli_want_args(argc - optind, 3, 3, cmd, "ID|PIN KEY VALUE");
 }
 
 static void update_error(const struct elem_map *m, int err, const char *what)
@@ -324,20 +325,23 @@ static int flush_chunk(const struct elem_map *m, struct chunk *ch, __u64 flags)
 
 	if (!n)
 		return 0;
-	if (ch->no_batch)
+	if (ch->no_batch) {
 		err = flush_by_elem(m, ch, flags);
-	else
-		err = bl_sys_map_update_batch(m->fd, ch->keys, ch->vals, &n, flags);
-	if (err == -EINVAL || err == -ENOTSUPP || err == -EOPNOTSUPP) {
-		/* no batch update here: the kernel did nothing, go key by key */
-		if (!n) {
-			ch->no_batch = true;
-			err = flush_by_elem(m, ch, flags);
-			ch->n = 0;
-			return err;
-		}
+		ch->n = 0;
+		return err;
 	}
-	if (err && !ch->no_batch) {
+	err = bl_sys_map_update_batch(m->fd, ch->keys, ch->vals, &n, flags);
+	/*
+	 * The kernel writes back how many it did, except when it refuses
+	 * the whole call (no batch update for this map type or kernel):
+	 * then the count is as we passed it.  Go key by key from then on.
+	 */
+	if ((err == -EINVAL || err == -ENOTSUPP || err == -EOPNOTSUPP) &&
+	    (n == ch->n || n == 0)) {
+		ch->no_batch = true;
+		return flush_chunk(m, ch, flags);
+	}
+	if (err) {
 		snprintf(what, sizeof(what), "update from line %lu", ch->lines[n < ch->n ? n : 0]);
 		update_error(m, err, what);
 	}
@@ -364,6 +368,16 @@ static int split_line(char *line, char **key, char **val)
 	return *key && *val && !strtok(NULL, " \t") ? 0 : -1;
 }
 
+/* The "N entries" line that ends map dump output. */
+static bool is_dump_summary(const char *line)
+{
+	unsigned long n;
+	int end = 0;
+
+	return (sscanf(line, "%lu entries%n", &n, &end) == 1 ||
+		sscanf(line, "%lu entry%n", &n, &end) == 1) && end && !line[end];
+}
+
 static int add_line(const struct elem_map *m, struct chunk *ch, char *line,
 		    unsigned long nr, const char *path)
 {
@@ -371,7 +385,7 @@ static int add_line(const struct elem_map *m, struct chunk *ch, char *line,
 
 	line[strcspn(line, "\r\n")] = '\0';
 	line += strspn(line, " \t");
-	if (!*line || *line == '#')
+	if (!*line || *line == '#' || is_dump_summary(line))
 		return 0;
 	if (split_line(line, &key, &val)) {
 		cli_error("%s:%lu: want 'KEY VALUE' (two hex words)", path, nr);
@@ -399,6 +413,8 @@ static int update_from(const struct elem_map *m, const char *path, __u64 flags)
 		cli_sys_error(-errno, "cannot open %s", path);
 		return 1;
 	}
+	/* batch updates take no BPF_NOEXIST/BPF_EXIST: those go key by key */
+	ch.no_batch = flags != BPF_ANY;
 	ch.keys = malloc((size_t)UPDATE_CHUNK * m->info.key_size + 1);
 	ch.vals = malloc((size_t)UPDATE_CHUNK * m->stride + 1);
 	ch.lines = malloc(UPDATE_CHUNK * sizeof(*ch.lines));

@@ -72,17 +72,18 @@ static int read_prog(int fd, struct prog *p)
 
 /* ---- formatting ---------------------------------------------------------------------- */
 
-/* load_time counts ns since boot; the wall clock time is now minus the
- * time since then. */
+/* load_time counts ns since boot; the wall clock time of boot is now
+ * (real time) minus the time since boot. */
 static time_t load_wall_time(__u64 load_ns)
 {
 	struct timespec real, boot;
-	__s64 since;
+	__s64 wall_ns;
 
 	clock_gettime(CLOCK_REALTIME, &real);
 	clock_gettime(CLOCK_BOOTTIME, &boot);
-	since = ((__s64)boot.tv_sec * 1000000000LL + boot.tv_nsec) - (__s64)load_ns;
-	return real.tv_sec - (time_t)(since / 1000000000LL);
+	wall_ns = ((__s64)real.tv_sec - boot.tv_sec) * 1000000000LL +
+		  (real.tv_nsec - boot.tv_nsec) + (__s64)load_ns;
+	return (time_t)(wall_ns / 1000000000LL);
 }
 
 static const char *loaded_at(__u64 load_ns, const char *fmt, char *buf, size_t len)
@@ -171,7 +172,8 @@ static void show_human(const struct prog *p)
 
 	printf("id              %u\n", i->id);
 	printf("type            %s\n", cli_prog_type(i->type, buf, sizeof(buf)));
-	printf("name            %s\n", cli_printable(strncpy(buf, i->name, BPF_OBJ_NAME_LEN)));
+	snprintf(buf, sizeof(buf), "%.*s", BPF_OBJ_NAME_LEN, i->name);
+	printf("name            %s\n", cli_printable(buf));
 	printf("tag             %s\n", tag_hex(i, tag));
 	printf("gpl_compatible  %s\n", i->gpl_compatible ? "yes" : "no");
 	printf("loaded_at       %s\n", loaded_at(i->load_time, "%Y-%m-%dT%H:%M:%S%z", buf,
@@ -290,7 +292,7 @@ static int cmd_prog_list(int argc, char **argv)
 	cli_getopt_reset(argv);
 	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, opts, NULL)) != -1)
 		cli_common_opt(c, cmd, usage);
-	cli_want_args(argc - optind, 0, show ? 1 : 0, cmd);
+	cli_want_args(argc - optind, 0, show ? 1 : 0, cmd, show ? "[ID|PIN]" : "no arguments");
 	if (optind < argc)
 		return show_prog(argv[optind]);
 	return list_progs();

@@ -86,12 +86,13 @@ const char *cli_opt_name(const struct option *opts, int val)
 	return "?";
 }
 
-void cli_want_args(int argc, int min, int max, const char *cmdpath)
+void cli_want_args(int n, int min, int max, const char *cmdpath, const char *want)
 {
-	if (argc < min)
-		cli_usage_error(cmdpath, "missing argument");
-	if (argc > max)
-		cli_usage_error(cmdpath, "unexpected argument");
+	if (n < min)
+		cli_usage_error(cmdpath, "missing argument: want %s", want);
+	if (n > max)
+		cli_usage_error(cmdpath, "unexpected argument '%s': want %s",
+				parse_argv[optind + max], want);
 }
 
 /* ---- numbers --------------------------------------------------------------- */
@@ -166,7 +167,8 @@ static const char *eperm_hint(void)
 	if (geteuid() != 0)
 		snprintf(buf, sizeof(buf), "run as root, or grant CAP_BPF (with CAP_PERFMON for"
 			 " tracing, CAP_NET_ADMIN for networking); kernel.unprivileged_bpf_disabled"
-			 " is %d here%s", v, v > 0 ? ", so bpf() is for privileged users only" : "");
+			 " is %d here%s", v,
+			 v > 0 ? ", so bpf() is for privileged users only" : "");
 	else
 		snprintf(buf, sizeof(buf), "refused even to root: a security module or lockdown"
 			 " may forbid it (kernel.unprivileged_bpf_disabled is %d)", v);

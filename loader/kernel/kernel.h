@@ -8,6 +8,7 @@
 #include "object/object.h"
 
 struct bl_btf;
+struct bl_kbtf;
 
 /* Record a failure on the object (replaces the previous one). */
 int bl_obj_fail(struct bl_object *obj, int err, const char *fmt, ...)
@@ -26,8 +27,10 @@ void bl_map_release(struct bl_map *map);
 void bl_maps_unpin_new(struct bl_object *obj);
 
 /* prog_load.c */
+/* kb: the kernel's BTF for this load (core_load.h): attach targets and
+ * CO-RE relocations. */
 int bl_program_load(struct bl_object *obj, struct bl_program *prog,
-		    const struct bl_load_opts *opts, const struct bl_btf *vmlinux);
+		    const struct bl_load_opts *opts, struct bl_kbtf *kb);
 
 /* vmlinux.c: the running kernel's BTF, /sys/kernel/btf/vmlinux */
 int bl_vmlinux_btf_open(struct bl_btf **out, struct bl_error *e);

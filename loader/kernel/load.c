@@ -23,6 +23,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "kernel/core_load.h"
 #include "kernel/kernel.h"
 #include "object/btf.h"
 
@@ -158,22 +159,42 @@ static bool needs_vmlinux(const struct bl_object *obj)
 	return false;
 }
 
+/*
+ * The kernel's BTF is read once per load, before the first program: for
+ * BTF-typed programs (attach targets) and for CO-RE relocations (from
+ * btf_custom_path when given, else vmlinux; module BTFs only when a
+ * type is missing from it), so a kernel without BTF fails the load
+ * before any program is loaded.
+ */
 static int load_programs(struct bl_object *obj, const struct bl_load_opts *opts)
 {
-	struct bl_btf *vmlinux = NULL;
+	struct bl_kbtf kb;
 	int err = 0;
 
+	bl_kbtf_init(&kb, opts);
 	if (needs_vmlinux(obj)) {
+		const struct bl_btf *vmlinux;
 		struct bl_error e = { 0 };
 
-		err = bl_vmlinux_btf_open(&vmlinux, &e);
+		err = bl_kbtf_vmlinux(&kb, &vmlinux, &e);
 		if (err)
-			return bl_obj_fail(obj, err, "%s", e.msg);
+			err = bl_obj_fail(obj, err, "%s", e.msg);
+	}
+	if (!err && bl_core_needed(obj)) {
+		struct bl_core_target *target;
+		struct bl_error e = { 0 };
+
+		err = bl_kbtf_core_target(&kb, &target, &e);
+		if (err)
+			err = bl_obj_fail(obj, err, "%s: CO-RE relocations need the kernel's BTF:"
+					  " %s%s", obj->name, e.msg, kb.custom_path ? "" :
+					  "; for a kernel without /sys/kernel/btf/vmlinux give a"
+					  " BTF file for it in btf_custom_path");
 	}
 	for (size_t i = 0; i < obj->nr_progs && !err; i++)
 		if (obj->progs[i].autoload)
-			err = bl_program_load(obj, &obj->progs[i], opts, vmlinux);
-	bl_btf_free(vmlinux);
+			err = bl_program_load(obj, &obj->progs[i], opts, &kb);
+	bl_kbtf_release(&kb);
 	return err;
 }
 

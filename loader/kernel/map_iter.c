@@ -179,14 +179,25 @@ static __u64 read_uint(const unsigned char *p, __u32 size)
 	}
 }
 
-BL_API __u64 bl_percpu_sum(const void *values, __u32 value_size)
+BL_API __u64 bl_percpu_sum_field(const void *values, __u32 value_size, __u32 offset,
+				 __u32 size)
 {
 	int n = bl_possible_cpus();
 	__u64 sum = 0;
 
-	for (int i = 0; i < n; i++)
-		sum += read_uint(bl_percpu_value(values, value_size, (unsigned int)i), value_size);
+	if (offset > value_size || size > value_size - offset)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		const unsigned char *v = bl_percpu_value(values, value_size, (unsigned int)i);
+
+		sum += read_uint(v + offset, size);
+	}
 	return sum;
+}
+
+BL_API __u64 bl_percpu_sum(const void *values, __u32 value_size)
+{
+	return bl_percpu_sum_field(values, value_size, 0, value_size);
 }
 
 BL_API int bl_percpu_sum_u64s(const void *values, __u32 value_size, __u64 *out)

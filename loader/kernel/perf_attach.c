@@ -88,7 +88,8 @@ static int attach_fail(struct bl_error *e, const char *what, int err, int link_e
 		       err == -EINVAL ? "; check that the program type matches the event (kprobe"
 		       " programs for kprobes and uprobes, tracepoint programs for"
 		       " tracepoints, perf_event programs for sampling events)" :
-		       err == -EPERM || err == -EACCES ? "; run as root (CAP_BPF and CAP_PERFMON)" : "");
+		       err == -EPERM || err == -EACCES ?
+		       "; run as root (CAP_BPF and CAP_PERFMON)" : "");
 }
 
 /* Tie prog_fd to the event pfd (the link takes pfd over, also on failure)

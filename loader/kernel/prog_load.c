@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/core_load.h"
 #include "kernel/kernel.h"
 #include "object/btf.h"
 
@@ -131,7 +132,7 @@ static const char *log_tail(const char *log, int n, int *total)
 }
 
 static int load_fail(struct bl_object *obj, struct bl_program *p, int err, bool truncated,
-		     const struct bl_load_opts *opts)
+		     const struct bl_load_opts *opts, const struct bl_core_prep *prep)
 {
 	const char *hint = bl_errno_hint(err, p->type);
 	const char *tname = bl_prog_type_name(p->type);
@@ -167,6 +168,7 @@ static int load_fail(struct bl_object *obj, struct bl_program *p, int err, bool 
 		fprintf(f, "\n  (the verifier wrote no log: the kernel refused the request"
 			" before verifying it)");
 	}
+	bl_core_explain(prep, p->log, f);
 	fclose(f);
 	while (len && msg[len - 1] == '\n')
 		msg[--len] = '\0';
@@ -183,10 +185,12 @@ static void record_id(struct bl_program *p)
 }
 
 int bl_program_load(struct bl_object *obj, struct bl_program *p,
-		    const struct bl_load_opts *opts, const struct bl_btf *vmlinux)
+		    const struct bl_load_opts *opts, struct bl_kbtf *kb)
 {
 	struct bl_prog_load_opts o = { 0 };
+	struct bl_core_prep prep = { 0 };
 	char kname[BPF_OBJ_NAME_LEN];
+	struct bpf_insn *own;
 	bool truncated = false;
 	int fd, err;
 
@@ -194,21 +198,27 @@ int bl_program_load(struct bl_object *obj, struct bl_program *p,
 		return bl_obj_fail(obj, -EINVAL, "program '%s': section '%s' does not name a program"
 				   " type; use a known section name (bpfload inspect lists them)"
 				   " or bl_program_set_type()", p->name, p->sec->name);
-	if (p->nr_core_relos)
-		return bl_obj_fail(obj, -EOPNOTSUPP, "program '%s': has %zu CO-RE relocations,"
-				   " which this loader does not apply yet", p->name,
-				   p->nr_core_relos);
 	err = patch_map_fds(obj, p);
 	if (err)
 		return err;
 	fill_opts(obj, p, opts, &o);
-	if (vmlinux && p->def && (p->def->flags & BL_SEC_F_BTF_TARGET)) {
+	if (p->def && (p->def->flags & BL_SEC_F_BTF_TARGET)) {
+		const struct bl_btf *vmlinux;
 		struct bl_error e = { 0 };
 
-		err = bl_attach_btf_id(vmlinux, p, &o.attach_btf_id, &e);
+		err = bl_kbtf_vmlinux(kb, &vmlinux, &e);
+		if (!err)
+			err = bl_attach_btf_id(vmlinux, p, &o.attach_btf_id, &e);
 		if (err)
 			return bl_obj_fail(obj, err, "%s", e.msg);
 	}
+	/* CO-RE: the kernel gets a relocated copy of the instructions */
+	err = bl_core_prepare(obj, p, kb, &prep);
+	if (err)
+		return err;
+	own = p->insns;
+	if (prep.insns)
+		p->insns = prep.insns;
 	prog_kernel_name(kname, p->name);
 	free(p->log);
 	p->log = NULL;
@@ -223,8 +233,12 @@ int bl_program_load(struct bl_object *obj, struct bl_program *p,
 		if (fd < 0)
 			fd = first;	/* report the real failure, not a log ENOSPC */
 	}
+	p->insns = own;
 	if (fd < 0)
-		return load_fail(obj, p, fd, truncated, opts);
+		err = load_fail(obj, p, fd, truncated, opts, &prep);
+	bl_core_prep_free(&prep);
+	if (fd < 0)
+		return err;
 	p->fd = fd;
 	record_id(p);
 	return 0;

@@ -87,6 +87,13 @@ static void tracing_fail(struct bl_error *e, const char *kind, const char *targe
 			" CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS%s)", kind, *target ? " " : "",
 			target, bl_strerror(err, why, sizeof(why)),
 			attach_type == BPF_LSM_MAC ? ", and bpf in the lsm= boot list" : "");
+	else if (err == -ENOENT)
+		/* older kernels drop the load-time target after the first attach */
+		bl_fail(e, err, "%s%s%s: attach failed: %s; this kernel attaches a tracing"
+			" program to its load-time target only once (re-attaching after a"
+			" detach came in later kernels): load the program again to attach it"
+			" again", kind, *target ? " " : "", target,
+			bl_strerror(err, why, sizeof(why)));
 	else
 		bl_fail(e, err, "%s%s%s: attach failed: %s%s", kind, *target ? " " : "", target,
 			bl_strerror(err, why, sizeof(why)),

@@ -46,12 +46,14 @@ BL_API struct bl_link *bl_attach_socket(int prog_fd, int sock_fd, struct bl_erro
 	dup_fd = fcntl(sock_fd, F_DUPFD_CLOEXEC, 3);
 	if (dup_fd < 0) {
 		err = -errno;
-		bl_fail(e, err, "socket filter: fd %d: %s", sock_fd, bl_strerror(err, why, sizeof(why)));
+		bl_fail(e, err, "socket filter: fd %d: %s", sock_fd,
+			bl_strerror(err, why, sizeof(why)));
 		return bl_attach_null(err);
 	}
 	if (setsockopt(dup_fd, SOL_SOCKET, SO_ATTACH_BPF, &prog_fd, sizeof(prog_fd)))
 		err = -errno;
-	bl_trace_call(err, "setsockopt(%d, SOL_SOCKET, SO_ATTACH_BPF, prog_fd=%d)", dup_fd, prog_fd);
+	bl_trace_call(err, "setsockopt(%d, SOL_SOCKET, SO_ATTACH_BPF, prog_fd=%d)", dup_fd,
+		      prog_fd);
 	if (err) {
 		close(dup_fd);
 		bl_fail(e, err, "socket filter on fd %d: SO_ATTACH_BPF failed: %s%s", sock_fd,

@@ -131,7 +131,11 @@ BL_API struct bl_link *bl_attach_tc(int prog_fd, int ifindex, bool egress,
 	}
 	if (opts)
 		o = *opts;
-	if_indextoname(ifindex, ifname);
+	if (!if_indextoname(ifindex, ifname)) {
+		bl_fail(e, -ENODEV, "tc: no device has ifindex %d in the current network"
+			" namespace", ifindex);
+		return bl_attach_null(-ENODEV);
+	}
 	snprintf(what, sizeof(what), "tc %s on %s (ifindex %d)", egress ? "egress" : "ingress",
 		 ifname, ifindex);
 	link = bl_link_new(NULL);

@@ -152,7 +152,8 @@ int bl_tracefs_event_id(const char *dir, const char *cat, const char *name,
 		return bl_fail(e, err, "tracepoint %s/%s does not exist in this kernel (no %s);"
 			       " %s/available_events lists the ones it has", cat, name, path, dir);
 	if (err)
-		return bl_fail(e, err, "cannot read %s: %s", path, bl_strerror(err, why, sizeof(why)));
+		return bl_fail(e, err, "cannot read %s: %s", path,
+			       bl_strerror(err, why, sizeof(why)));
 	id = strtol(buf, &end, 10);
 	if (end == buf || id < 0 || id > INT_MAX)
 		return bl_fail(e, -EINVAL, "%s holds '%s', not an event id", path, buf);
@@ -349,14 +350,15 @@ static struct slot *slot_get(void)
 
 /* Record an event before it is created, so a signal arriving in between
  * removes it too (removing one that does not exist is harmless). */
-static struct slot *registry_add(const char *file, const char *group, const char *name)
+static struct slot *registry_add(const char *dir, const char *file, const char *group,
+				 const char *name)
 {
 	struct slot *s;
 
 	pthread_mutex_lock(&reg_lock);
 	s = slot_get();
 	if (s) {
-		snprintf(s->file, sizeof(s->file), "%s", file);
+		snprintf(s->file, sizeof(s->file), "%.*s/%s", BL_TRACEFS_MAX - 1, dir, file);
 		snprintf(s->name, sizeof(s->name), "%s/%s", group, name);
 		snprintf(s->remove, sizeof(s->remove), "-:%s/%s\n", group, name);
 		atomic_store(&s->pfd, -1);
@@ -413,7 +415,7 @@ int bl_probe_event_create(const char *dir, char type, bool retprobe, unsigned in
 {
 	const char *file = type == 'k' ? "kprobe_events" : "uprobe_events";
 	const char *group = type == 'k' ? "kprobes" : "uprobes";
-	char path[PATH_MAX], name[EVENT_NAME_MAX], cmd[PATH_MAX + 128], ret[16] = "r";
+	char name[EVENT_NAME_MAX], cmd[PATH_MAX + 128], ret[16] = "r";
 	struct bl_probe_event *ev;
 	int err;
 
@@ -424,8 +426,7 @@ int bl_probe_event_create(const char *dir, char type, bool retprobe, unsigned in
 	if (!ev)
 		return bl_fail(e, -ENOMEM, "out of memory");
 	event_name(name, sizeof(name), tag);
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	ev->slot = registry_add(path, group, name);
+	ev->slot = registry_add(dir, file, group, name);
 	if (!ev->slot) {
 		free(ev);
 		return bl_fail(e, -ENOMEM, "out of memory");
@@ -433,7 +434,7 @@ int bl_probe_event_create(const char *dir, char type, bool retprobe, unsigned in
 	if (retprobe && maxactive)
 		snprintf(ret, sizeof(ret), "r%u", maxactive);
 	snprintf(cmd, sizeof(cmd), "%s:%s/%s %s\n", retprobe ? ret : "p", group, name, target);
-	err = tracefs_write(path, cmd);
+	err = tracefs_write(ev->slot->file, cmd);
 	if (!err) {
 		err = bl_tracefs_event_id(dir, group, name, e);
 		if (err >= 0) {

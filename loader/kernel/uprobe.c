@@ -352,7 +352,8 @@ BL_API struct bl_link *bl_attach_uprobe(int prog_fd, const char *binary, const c
 			 retprobe ? "uretprobe" : "uprobe", r->path, symbol,
 			 (unsigned long long)offset, (unsigned long long)r->offset);
 	else
-		snprintf(r->what, sizeof(r->what), "%s %s:0x%llx", retprobe ? "uretprobe" : "uprobe",
+		snprintf(r->what, sizeof(r->what), "%s %s:0x%llx",
+			 retprobe ? "uretprobe" : "uprobe",
 			 r->path, (unsigned long long)r->offset);
 
 	err = bl_probe_pmu("uprobe", &type, &ret_bit);

@@ -127,7 +127,13 @@ BL_API struct bl_link *bl_attach_xdp(int prog_fd, int ifindex, const struct bl_x
 		bl_fail(e, -EINVAL, "xdp: invalid ifindex %d", ifindex);
 		return bl_attach_null(-EINVAL);
 	}
-	if_indextoname(ifindex, ifname);
+	/* check first: BPF_LINK_CREATE says EINVAL for a missing device,
+	 * which would look like a kernel without XDP links */
+	if (!if_indextoname(ifindex, ifname)) {
+		bl_fail(e, -ENODEV, "xdp: no device has ifindex %d in the current network"
+			" namespace", ifindex);
+		return bl_attach_null(-ENODEV);
+	}
 	snprintf(what, sizeof(what), "xdp on %s (ifindex %d)", ifname, ifindex);
 	link = bl_link_new(nl_detach);
 	if (!link) {

@@ -53,7 +53,7 @@
 #define BPF_MEMSX		0x80
 #endif
 
-#define WHY_LEN			160
+#define WHY_LEN			256
 
 /* One step of a path: a named member, or an array element. */
 struct core_acc {
@@ -564,6 +564,16 @@ int bl_core_fields_compat(const struct bl_btf *lb, __u32 lid, const struct bl_bt
 static int types_compat(const struct bl_btf *lb, __u32 lid, const struct bl_btf *tb, __u32 tid,
 			int depth);
 
+/* A forward declaration stands for a struct (kflag 0) or union (1). */
+static bool fwd_stands_for(const struct btf_type *fwd, const struct btf_type *t)
+{
+	__u32 k = bl_btf_kind(t);
+
+	return bl_btf_kind(fwd) == BTF_KIND_FWD &&
+	       ((k == BTF_KIND_STRUCT && !bl_btf_kflag(fwd)) ||
+		(k == BTF_KIND_UNION && bl_btf_kflag(fwd)));
+}
+
 static int protos_compat(const struct bl_btf *lb, const struct btf_type *lt,
 			 const struct bl_btf *tb, const struct btf_type *tt, int depth)
 {
@@ -597,7 +607,7 @@ static int types_compat(const struct bl_btf *lb, __u32 lid, const struct bl_btf 
 		if (!lt || !tt)
 			return !lt && !tt && lid == 0 && tid == 0;
 		if (!kinds_equal(bl_btf_kind(lt), bl_btf_kind(tt)))
-			return 0;
+			return fwd_stands_for(lt, tt) || fwd_stands_for(tt, lt);
 		switch (bl_btf_kind(lt)) {
 		case BTF_KIND_STRUCT: case BTF_KIND_UNION: case BTF_KIND_ENUM:
 		case BTF_KIND_ENUM64: case BTF_KIND_FWD:
@@ -1523,14 +1533,12 @@ static int resolve_cands(struct relo_ctx *x, const struct core_spec *ls, const s
 		struct core_val v;
 		char w[WHY_LEN] = "", a[128], b[128];
 
-		if (match_cand(x, ls, &cs->v[i], cur, w, sizeof(w)) <= 0) {
-			if (!*found)
-				snprintf(why, wlen, "%s", w);
-			continue;
-		}
-		if (spec_value(cur, x->r->kind, &v, w, sizeof(w))) {
-			if (!*found)
-				snprintf(why, wlen, "%s", w);
+		if (match_cand(x, ls, &cs->v[i], cur, w, sizeof(w)) <= 0 ||
+		    spec_value(cur, x->r->kind, &v, w, sizeof(w))) {
+			if (!*found) {
+				type_text(cs->v[i].btf, cs->v[i].id, a, sizeof(a));
+				snprintf(why, wlen, "%.80s%s%.120s", a, *w ? ": " : "", w);
+			}
 			continue;
 		}
 		if (!*found) {
@@ -1573,8 +1581,7 @@ static void no_match_text(struct relo_ctx *x, size_t nr_cands, const char *detai
 			tn[strlen(tn) - cut] = '\0';
 		snprintf(buf, len, "%s in the target kernel (it has no %s)", what, tn);
 	} else {
-		snprintf(buf, len, "%s in the target kernel (%s%s%s)", what, tn,
-			 *detail ? ": " : "", detail);
+		snprintf(buf, len, "%s in the target kernel (%s)", what, detail);
 	}
 }
 
@@ -1604,8 +1611,10 @@ static int relocate_one(struct relo_ctx *x)
 		err = relo_fail(x, -EINVAL, "%s", why);
 		goto out;
 	}
+	if (is_poisoned(&x->insns[x->idx]))
+		goto out;		/* an earlier record gave up on it */
 	err = check_insn(x);
-	if (err || is_poisoned(&x->insns[x->idx]))
+	if (err)
 		goto out;
 	if (r->kind == BPF_CORE_TYPE_ID_LOCAL) {
 		err = patch(x, &lv, &lv, NULL);

@@ -30,6 +30,7 @@
 
 #include "object/btf.h"
 #include "object/btf_ext.h"
+#include "object/core.h"
 #include "object/object.h"
 
 /* The kernel's limit on the instructions of one program. */
@@ -512,6 +513,10 @@ static int link_program(struct bl_object *obj, struct bl_program *p, struct bl_e
 int bl_programs_link(struct bl_object *obj, struct bl_error *e)
 {
 	int err = check_code_relocs(obj, e);
+
+	/* hostile .BTF.ext core_relo records fail the open, precisely */
+	if (!err)
+		err = bl_core_check_object(obj, e);
 
 	for (size_t i = 0; !err && i < obj->nr_progs; i++)
 		err = link_program(obj, &obj->progs[i], e);

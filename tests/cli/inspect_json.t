@@ -9,7 +9,7 @@
 require_binary
 require_objs bad_prog btf_maps globals legacy_maps legacy_maps_ext multi_prog sections \
 	sock_xdp subprogs
-command -v python3 >/dev/null || skip_all "python3 not installed"
+require_python
 
 make_tmpdir
 tmp=$TMP
@@ -263,7 +263,7 @@ while IFS='|' read -r status what detail; do
 		ok 1 "$what"
 		diag "$detail"
 	fi
-done < <(python3 "$tmp/check.py" "$tmp" 2>&1 || echo "not ok|check.py ran to the end|python failed")
+done < <("$PYTHON" "$tmp/check.py" "$tmp" 2>&1 || echo "not ok|check.py ran to the end|python failed")
 
 # Escaping: a name with a quote, a backslash, a control byte and invalid
 # UTF-8 must still give valid JSON, and valid UTF-8 passes through.
@@ -277,7 +277,7 @@ EOF
 	if clang -O2 -target bpf -Iinclude -I/usr/include/$(gcc -print-multiarch 2>/dev/null) \
 		-c "$tmp/esc.c" -o "$tmp/esc.o" 2>/dev/null; then
 		"$BPFLOAD" inspect --json "$tmp/esc.o" > "$tmp/esc.json"
-		sec=$(python3 -c 'import json,sys; print(ascii(json.load(open(sys.argv[1], encoding="utf-8"))["programs"][0]["section"]))' "$tmp/esc.json" 2>&1)
+		sec=$("$PYTHON" -c 'import json,sys; print(ascii(json.load(open(sys.argv[1], encoding="utf-8"))["programs"][0]["section"]))' "$tmp/esc.json" 2>&1)
 		is "$sec" "'socket/\"q\\\\b\\x01\\xff\\xe9'" "JSON escapes quote, backslash, control and invalid bytes"
 		out=$("$BPFLOAD" inspect "$tmp/esc.o")
 		like "$out" 'socket/"q\\b\?' "human output replaces control bytes with '?'"

@@ -9,6 +9,8 @@
 
 BPFLOAD=${BPFLOAD:-build/bin/bpfload}
 OBJS=${OBJS:-build/tests/objs}
+# The system's python3 first: version-manager shims take a second a call.
+PYTHON=${PYTHON:-$(command -v /usr/bin/python3 || command -v python3)}
 export LC_ALL=C
 
 _tap_n=0
@@ -94,8 +96,21 @@ done_testing() {
 # A fresh temporary directory in $TMP, removed at exit.  (Not through
 # $(...): a subshell would lose the cleanup.)
 make_tmpdir() {
-	TMP=$(mktemp -d "${TMPDIR:-/tmp}/bpfload-cli.XXXXXX") || exit 1
+	remove_stale "${TMPDIR:-/tmp}/bpfload-cli-"
+	TMP=$(mktemp -d "${TMPDIR:-/tmp}/bpfload-cli-$$.XXXXXX") || exit 1
 	on_exit "rm -rf '$TMP'"
+}
+
+# Remove PREFIX<pid>[.xxx] directories of test runs that were killed
+# before their cleanup could run (the process is gone).
+remove_stale() {
+	local d pid
+	for d in "$1"[0-9]*; do
+		[ -d "$d" ] || continue
+		pid=${d#"$1"}
+		pid=${pid%%.*}
+		kill -0 "$pid" 2>/dev/null || rm -rf "$d"
+	done
 }
 
 require_binary() {
@@ -107,6 +122,10 @@ require_objs() {
 	for o in "$@"; do
 		[ -f "$OBJS/$o.o" ] || skip_all "$OBJS/$o.o not built (make tests)"
 	done
+}
+
+require_python() {
+	[ -n "$PYTHON" ] || skip_all "python3 not installed"
 }
 
 # Kernel tests need root and a working bpf().
@@ -123,6 +142,7 @@ bpffs_dir() {
 	if [ "$(stat -f -c %T /sys/fs/bpf 2>/dev/null)" != "bpf_fs" ]; then
 		mount -t bpf bpf /sys/fs/bpf 2>/dev/null || return 1
 	fi
+	remove_stale /sys/fs/bpf/bpfload-cli-test-
 	mkdir -p "$PINS" || return 1
 	on_exit "rm -rf '$PINS'"
 }

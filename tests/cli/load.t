@@ -10,7 +10,7 @@
 require_binary
 require_objs bad_prog btf_maps globals legacy_maps legacy_maps_ext multi_prog sock_xdp subprogs
 require_bpf
-command -v python3 >/dev/null || skip_all "python3 not installed"
+require_python
 
 make_tmpdir
 tmp=$TMP
@@ -37,7 +37,7 @@ for spec in globals:1:4 btf_maps:1:12 legacy_maps:3:3 legacy_maps_ext:1:3 multi_
 	is "$(count_loaded "$out")" "$np" "load $o prints $np program ids and fds"
 	like "$out" "^Maps \\($nm\\):" "load $o lists $nm maps"
 	json=$("$BPFLOAD" load "$OBJS/$o.o" --json)
-	got=$(printf '%s' "$json" | python3 -c '
+	got=$(printf '%s' "$json" | "$PYTHON" -c '
 import json, sys
 d = json.load(sys.stdin)
 p = [x for x in d["programs"] if x["loaded"] and x["id"] > 0 and x["fd"] >= 0]
@@ -48,8 +48,8 @@ done
 
 # ---- ids are gone once bpfload exits ----
 out=$("$BPFLOAD" load "$OBJS/sock_xdp.o" --json)
-pid=$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["programs"][0]["id"])')
-mid=$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["maps"][0]["id"])')
+pid=$(printf '%s' "$out" | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["programs"][0]["id"])')
+mid=$(printf '%s' "$out" | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["maps"][0]["id"])')
 out=$("$BPFLOAD" prog show "$pid" 2>&1)
 is $? 1 "program $pid is gone after load exits"
 like "$out" "no program with id $pid" "... prog show says so"
@@ -88,7 +88,7 @@ out=$("$BPFLOAD" load "$OBJS/multi_prog.o" --verbose-log)
 is "$(count_lines "$out" '^Verifier log of ')" 5 "--verbose-log prints 5 logs"
 is "$(count_lines "$out" '^processed [0-9]+ insns')" 5 "... each ending with the verifier's summary"
 out=$("$BPFLOAD" load "$OBJS/multi_prog.o" --verbose-log --json)
-got=$(printf '%s' "$out" | python3 -c '
+got=$(printf '%s' "$out" | "$PYTHON" -c '
 import json, sys
 print(all("processed" in p["verifier_log"] for p in json.load(sys.stdin)["programs"]))')
 is "$got" True "--verbose-log --json puts each log in verifier_log"
@@ -124,7 +124,7 @@ if bpffs_dir; then
 	ok $? "pinned_cnt is still pinned after bpfload exits"
 	id1=$(printf '%s\n' "$out" | awk '$1 == "pinned_cnt" { print $3 }')
 	id2=$("$BPFLOAD" load "$OBJS/btf_maps.o" --pin-root "$pins" --json |
-	      python3 -c 'import json,sys; print([m["id"] for m in json.load(sys.stdin)["maps"] if m["name"] == "pinned_cnt"][0])')
+	      "$PYTHON" -c 'import json,sys; print([m["id"] for m in json.load(sys.stdin)["maps"] if m["name"] == "pinned_cnt"][0])')
 	is "$id2" "$id1" "a second load reuses the pinned map (same id $id1)"
 	is "$(ls "$pins")" "pinned_cnt" "only the BY_NAME map is pinned"
 	out=$("$BPFLOAD" load "$OBJS/btf_maps.o" --pin-root "$tmp" 2>&1)
@@ -137,7 +137,8 @@ fi
 # ---- unprivileged ----
 if id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
 	chmod 755 "$tmp"
-	cp "$BPFLOAD" "$OBJS/sock_xdp.o" "$tmp/"
+	cp "$BPFLOAD" "$tmp/bpfload"
+	cp "$OBJS/sock_xdp.o" "$tmp/"
 	chmod 644 "$tmp/sock_xdp.o"
 	out=$(setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all \
 		"$tmp/bpfload" load "$tmp/sock_xdp.o" 2>&1)

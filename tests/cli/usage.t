@@ -64,7 +64,7 @@ usage_error "unknown option '--nope'" inspect --nope x.o
 usage_error "unknown option '-z'" inspect -z x.o
 usage_error "option '--pin-root' needs a value" load x.o --pin-root
 usage_error "option '-P' needs a value" load x.o -P
-usage_error "--log-level wants a positive number" load x.o --log-level abc
+usage_error "--log-level wants a number > 0" load x.o --log-level abc
 usage_error "unknown command 'x'" map x
 usage_error "'l' is ambiguous: list or lookup" map l
 usage_error "^Usage: bpfload map " map

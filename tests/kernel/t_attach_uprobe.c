@@ -241,7 +241,8 @@ static void test_pair(const char *name, const struct bl_uprobe_opts *o, const ch
 	is_int(get_u64(obj, "entry_count"), n, "%s: %d calls counted", name, n);
 	is_int(get_u64(obj, "entry_arg_sum"), n * (n + 1) / 2, "%s: the arguments add up", name);
 	is_int(get_u64(obj, "return_count"), n, "%s: %d returns counted", name, n);
-	is_int(get_u64(obj, "return_sum"), 3 * n * (n + 1) / 2 + n, "%s: the return values add up", name);
+	is_int(get_u64(obj, "return_sum"), 3 * n * (n + 1) / 2 + n, "%s: the return values add up",
+	       name);
 	is_int(bl_link_detach(in), 0, "%s: detach the uprobe", name);
 	is_int(bl_link_detach(out), 0, "%s: detach the uretprobe", name);
 	is_int(events_of(getpid()), 0, "%s: no event of ours left in tracefs", name);
@@ -347,7 +348,8 @@ static void test_errors(void)
 	struct bl_error err = { 0 };
 	struct bl_link *l;
 
-	l = bl_attach_uprobe(bl_program_fd(p_entry), "/no/such/binary", "f", 0, false, -1, NULL, &err);
+	l = bl_attach_uprobe(bl_program_fd(p_entry), "/no/such/binary", "f", 0, false, -1, NULL,
+			     &err);
 	ok(l == NULL && err.err == -ENOENT, "errors: a missing binary is -ENOENT");
 	like(err.msg, "/no/such/binary", "errors: the message names the path");
 	bl_link_detach(l);
@@ -362,7 +364,8 @@ static void test_errors(void)
 		tap_skip("errors: libc.so.6 is found in the library folders", "no libc.so.6 here"
 			 " (static test binary in a VM?)");
 	} else {
-		like(err.msg, "libc.so.6 has no function", "errors: libc.so.6 found, symbol missing (%s)",
+		like(err.msg, "libc.so.6 has no function",
+		     "errors: libc.so.6 found, symbol missing (%s)",
 		     err.msg);
 	}
 	bl_link_detach(l);
@@ -430,7 +433,8 @@ static void test_exit_and_signal(void)
 	is_int(events_of(pid), 2, "signal: its two events are in uprobe_events");
 	kill(pid, SIGTERM);
 	waitpid(pid, &status, 0);
-	ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM, "signal: SIGTERM still ended the child");
+	ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM,
+	   "signal: SIGTERM still ended the child");
 	is_int(events_of(pid), 0, "signal: its events were removed on SIGTERM");
 }
 

@@ -6,6 +6,7 @@
  *   kp_open     "kprobe/do_sys_openat2": calls
  *   kret_open   "kretprobe/do_sys_openat2": returns, and the last value
  *   ks_getpid   "ksyscall/getpid": getpid() entries
+ *   kp_open0    "kprobe/do_sys_openat2+0x0": calls (the +OFFSET syntax)
  * License "GPL".
  */
 #include <bpfload/kern.h>
@@ -16,6 +17,7 @@ __u64 open_count;
 __u64 ret_count;
 __s64 ret_last;
 __u64 getpid_count;
+__u64 open0_count;
 
 static __always_inline int ours(void)
 {
@@ -45,6 +47,14 @@ int ks_getpid(struct pt_regs *ctx)
 {
 	if (ours())
 		__sync_fetch_and_add(&getpid_count, 1);
+	return 0;
+}
+
+SEC("kprobe/do_sys_openat2+0x0")
+int kp_open0(struct pt_regs *ctx)
+{
+	if (ours())
+		__sync_fetch_and_add(&open0_count, 1);
 	return 0;
 }
 
