@@ -107,7 +107,7 @@ kern: $(KERN_OBJS)
 user: $(USER_BINS) $(USER_HELPER_BINS)
 tests: $(TOBJS) $(UNIT_BINS) $(KTEST_BINS) $(VMTEST_BINS) $(VMSAMPLE_BINS) $(FUZZ_BIN)
 
-HDRS := $(wildcard include/*.h include/bpfload/*.h loader/*/*.h loader/*.h)
+HDRS := $(wildcard include/*.h include/bpfload/*.h loader/*/*.h loader/*.h user/*.h)
 
 $(BUILD)/loader/%.o: loader/%.c $(HDRS)
 	$(call msg,CC,$@)

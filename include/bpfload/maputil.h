@@ -172,7 +172,9 @@ struct bl_ksyms;
 
 struct bl_ksym {
 	__u64 addr;
-	__u64 size;		/* up to the next symbol: an estimate */
+	/* Up to the next symbol of the same owner (kernel or module): an
+	 * estimate; 0 when unknown (the owner's last symbol). */
+	__u64 size;
 	const char *name;
 	const char *module;	/* "" for the kernel itself */
 	char type;		/* nm letter: 'T', 't', 'W', ... */
@@ -180,7 +182,8 @@ struct bl_ksym {
 
 /*
  * Read /proc/kallsyms (or path, same format) once, keep it sorted by
- * address.  Without the right to see addresses (kptr_restrict, no
+ * address.  A snapshot: modules and BPF programs loaded later are not in
+ * it (load again to see them).  Without the right to see addresses (kptr_restrict, no
  * CAP_SYSLOG) every address reads as 0: that fails with -EPERM and says
  * so.  NULL on failure, with *err filled.
  */
@@ -188,7 +191,7 @@ struct bl_ksyms *bl_ksyms_load(const char *path, struct bl_error *err);
 void bl_ksyms_free(struct bl_ksyms *ks);
 size_t bl_ksyms_count(const struct bl_ksyms *ks);
 /* The symbol addr falls in (the last one at or below addr), or NULL when
- * addr is below the first symbol or past the end of the last one.
+ * addr is below the first symbol or past the known end of that one.
  * *offset (may be NULL) receives addr - symbol address. */
 const struct bl_ksym *bl_ksyms_resolve(const struct bl_ksyms *ks, __u64 addr, __u64 *offset);
 /* A symbol by name (the kernel's own before modules' when both have

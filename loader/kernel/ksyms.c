@@ -15,6 +15,10 @@
  * strings in place, sort the symbols by address for a binary search, and
  * hash the names for lookups the other way.
  *
+ * The table is a snapshot: BPF programs loaded later (they appear as
+ * bpf_prog_<tag>_<name> [bpf] when net.core.bpf_jit_kallsyms is on) and
+ * modules loaded later are not in it; load it again to see them.
+ *
  * Not to be confused with kallsyms.c, which answers "does the kernel have
  * this function" for attaching kprobes.
  */
@@ -271,12 +275,21 @@ BL_API struct bl_ksyms *bl_ksyms_load(const char *path, struct bl_error *e)
 		goto fail;
 	}
 	qsort(ks->syms, ks->n, sizeof(*ks->syms), cmp_sym);
-	/* A symbol extends to the next address; the last one has no known end. */
+	/*
+	 * A symbol extends to the next address of the same owner (the
+	 * kernel, or one module).  The last symbol of an owner has no known
+	 * end: past the kernel image or a module there are gaps (vmalloc,
+	 * the BPF JIT area, other modules) that belong to no symbol we know.
+	 */
 	for (size_t i = 0, j; i < ks->n; i = j) {
+		const struct bl_ksym *next;
+
 		for (j = i + 1; j < ks->n && ks->syms[j].addr == ks->syms[i].addr; j++)
 			;
+		next = j < ks->n ? &ks->syms[j] : NULL;
 		for (size_t k = i; k < j; k++)
-			ks->syms[k].size = j < ks->n ? ks->syms[j].addr - ks->syms[i].addr : 0;
+			ks->syms[k].size = next && !strcmp(next->module, ks->syms[k].module) ?
+					   next->addr - ks->syms[k].addr : 0;
 	}
 	err = build_hash(ks);
 	if (err) {

@@ -59,21 +59,24 @@ static struct bl_map *new_map(struct bl_object *obj, size_t *cap, struct bl_erro
 }
 
 /* Kernel object names allow [A-Za-z0-9_.] and 15 characters. */
+static char name_char(char c)
+{
+	return (c == '_' || c == '.' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		(c >= 'A' && c <= 'Z')) ? c : '_';
+}
+
+/* prefix + name, the prefix cut first when both do not fit. */
 static void kernel_name(char *dst, const char *prefix, const char *name)
 {
 	size_t plen = prefix ? strlen(prefix) : 0, nlen = strlen(name);
 	size_t room = BPF_OBJ_NAME_LEN - 1, i, j = 0;
 
-	if (prefix && plen + nlen > room)
+	if (plen + nlen > room)
 		plen = nlen < room ? room - nlen : 0;
-	for (i = 0; i < plen && j < room; i++)
-		dst[j++] = prefix[i];
-	for (i = 0; i < nlen && j < room; i++) {
-		char c = name[i];
-
-		dst[j++] = (c == '_' || c == '.' || (c >= '0' && c <= '9') ||
-			    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) ? c : '_';
-	}
+	for (i = 0; i < plen; i++)
+		dst[j++] = name_char(prefix[i]);
+	for (i = 0; i < nlen && j < room; i++)
+		dst[j++] = name_char(name[i]);
 	dst[j] = '\0';
 }
 
@@ -318,8 +321,8 @@ static int parse_values(struct btf_map_ctx *c, struct bl_map *m, const struct bt
 	m->inner->sec_off = c->var_off;
 	if (set_name(m->inner, m->name, NULL, c->e))
 		return -ENOMEM;
-	/* the inner template's kernel name: "<outer>.inner" */
-	kernel_name(m->inner->kname, NULL, m->name);
+	/* the inner template's kernel name: "<outer>.inner", cut to fit */
+	kernel_name(m->inner->kname, m->name, ".inner");
 	return parse_btf_def(c, m->inner, tgt, true);
 }
 
