@@ -90,7 +90,10 @@ struct bl_ringbuf_opts {
 	 * woke us (0: BL_EVENTS_MAX_LATENCY_MS; -1: only on wakeups). */
 	int max_latency_ms;
 	/* Least time between two drains while records keep coming
-	 * (0: BL_RINGBUF_COALESCE_US; -1: none, drain on every wakeup). */
+	 * (0: BL_RINGBUF_COALESCE_US; -1: none, drain on every wakeup).
+	 * The ring must hold what arrives meanwhile: at 1M records/s of
+	 * 64 bytes, 0.5 ms is 36 KiB; with BPF_RB_NO_WAKEUP producers it
+	 * must hold max_latency_ms worth (50 ms: 3.6 MiB at that rate). */
 	int coalesce_us;
 };
 

@@ -13,6 +13,9 @@
  *   map.c       bpfload map list|show|create, opening maps by id or pin
  *   map_dump.c  bpfload map dump           (batched, fast)
  *   map_elem.c  bpfload map lookup|update|delete
+ *   run.c       bpfload run OBJ            (attach, stream events, print maps)
+ *   pin.c       bpfload pin|unpin OBJ|DIR  (pins with deterministic names)
+ *   btf_fmt.c   values decoded by BTF type (btf_fmt.h)
  *
  * Exit status: 0 success, 1 failure, 2 usage error, 130 interrupted.
  */
@@ -65,6 +68,9 @@ int cmd_map_dump(int argc, char **argv);
 int cmd_map_lookup(int argc, char **argv);
 int cmd_map_update(int argc, char **argv);
 int cmd_map_delete(int argc, char **argv);
+int cmd_run(int argc, char **argv);		/* run.c */
+int cmd_pin(int argc, char **argv);		/* pin.c */
+int cmd_unpin(int argc, char **argv);		/* pin.c */
 
 struct cli_cmd {
 	const char *name;

@@ -33,6 +33,9 @@ static void usage(FILE *f)
 		"  prog list|show       programs loaded in the kernel\n"
 		"  map list|show|dump|lookup|update|delete|create\n"
 		"                       maps in the kernel and their contents\n"
+		"  run OBJ              load, attach, print events and maps until Ctrl-C\n"
+		"  pin OBJ|DIR          load and pin maps and programs (--attach: links too)\n"
+		"  unpin OBJ|DIR        remove what 'pin' pinned\n"
 		"  help [COMMAND]       help on a command\n"
 		"\n"
 		"Options (also accepted after the command):\n"
@@ -90,6 +93,9 @@ static const struct cli_cmd commands[] = {
 	{ "load",	cmd_load },
 	{ "prog",	cmd_prog },
 	{ "map",	cmd_map },
+	{ "run",	cmd_run },
+	{ "pin",	cmd_pin },
+	{ "unpin",	cmd_unpin },
 };
 
 static int parse_global(int argc, char **argv)

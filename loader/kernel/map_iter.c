@@ -348,11 +348,18 @@ out:
 	return err;
 }
 
+/*
+ * The batch walk.  With snap set, batches land straight in the
+ * snapshot's arrays (grown ahead of each call) and fn is not called:
+ * no copy per element.
+ */
 static int dump_batch(int fd, const struct bl_map_desc *d, __u32 batch, bl_map_elem_fn fn,
-		      void *ctx, struct bl_map_dump_stats *st)
+		      void *ctx, struct bl_map_snapshot *snap, size_t *snap_cap,
+		      struct bl_map_dump_stats *st)
 {
 	/* The cursor is a u32 bucket or index, or a key: room for both. */
 	size_t tok = d->key_size > 8 ? d->key_size : 8;
+	size_t ks = at_least1(d->key_size), vs = at_least1(d->value_buf_size);
 	unsigned char *keys = NULL, *vals = NULL, *in = NULL, *out = NULL, *t;
 	void *cursor = NULL;
 	int err, idle = 0;
@@ -364,9 +371,28 @@ static int dump_batch(int fd, const struct bl_map_desc *d, __u32 batch, bl_map_e
 	for (;;) {
 		__u32 count = batch;
 
-		if (!keys) {
-			keys = malloc((size_t)batch * at_least1(d->key_size));
-			vals = malloc((size_t)batch * at_least1(d->value_buf_size));
+		if (snap) {
+			if (*snap_cap - snap->count < batch) {
+				size_t cap = *snap_cap ? *snap_cap : batch;
+				void *p;
+
+				while (cap - snap->count < batch)
+					cap *= 2;
+				p = realloc(snap->keys, cap * ks);
+				if (!p)
+					goto nomem;
+				snap->keys = p;
+				p = realloc(snap->values, cap * vs);
+				if (!p)
+					goto nomem;
+				snap->values = p;
+				*snap_cap = cap;
+			}
+			keys = (unsigned char *)snap->keys + snap->count * d->key_size;
+			vals = (unsigned char *)snap->values + snap->count * d->value_buf_size;
+		} else if (!keys) {
+			keys = malloc((size_t)batch * ks);
+			vals = malloc((size_t)batch * vs);
 			if (!keys || !vals)
 				goto nomem;
 		}
@@ -375,16 +401,22 @@ static int dump_batch(int fd, const struct bl_map_desc *d, __u32 batch, bl_map_e
 		if (err == -ENOSPC && count == 0 && batch < UINT_MAX / 2) {
 			/* a hash bucket holds more than batch elements */
 			batch *= 2;
-			free(keys);
-			free(vals);
-			keys = vals = NULL;
+			if (!snap) {
+				free(keys);
+				free(vals);
+				keys = vals = NULL;
+			}
 			continue;
 		}
 		if (err && err != -ENOENT)
 			goto out;
 		if (count > batch)
 			count = batch;	/* never trust a count past our arrays */
-		for (__u32 i = 0; i < count; i++) {
+		if (snap) {
+			snap->count += count;
+			st->elems += count;
+		}
+		for (__u32 i = 0; !snap && i < count; i++) {
 			int r = fn(ctx, keys + (size_t)i * d->key_size,
 				   vals + (size_t)i * d->value_buf_size);
 
@@ -415,14 +447,23 @@ static int dump_batch(int fd, const struct bl_map_desc *d, __u32 batch, bl_map_e
 nomem:
 	err = -ENOMEM;
 out:
-	free(keys);
-	free(vals);
+	if (!snap) {
+		free(keys);
+		free(vals);
+	}
 	free(in);
 	free(out);
 	return err;
 }
 
-BL_API int bl_map_dump(int fd, bl_map_elem_fn fn, void *ctx, const struct bl_map_dump_opts *o)
+struct snap_ctx {
+	struct bl_map_snapshot *s;
+	size_t cap;
+};
+
+/* The one walk behind bl_map_dump() and bl_map_snapshot(). */
+static int dump(int fd, bl_map_elem_fn fn, void *ctx, struct snap_ctx *sc,
+		const struct bl_map_dump_opts *o)
 {
 	struct bl_map_dump_stats st = { 0 };
 	struct bl_map_desc d;
@@ -446,7 +487,8 @@ BL_API int bl_map_dump(int fd, bl_map_elem_fn fn, void *ctx, const struct bl_map
 		st.fallback_err = -EOPNOTSUPP;
 	} else {
 		st.batched = true;
-		err = dump_batch(fd, &d, batch, fn, ctx, &st);
+		err = dump_batch(fd, &d, batch, fn, ctx, sc ? sc->s : NULL,
+				 sc ? &sc->cap : NULL, &st);
 		/* Only a refusal of the first call means "no batches here":
 		 * once elements were delivered, a failure is a failure. */
 		if (!(batch_unsupported(err) && st.elems == 0))
@@ -463,10 +505,10 @@ done:
 	return st.elems > INT_MAX ? INT_MAX : (int)st.elems;
 }
 
-struct snap_ctx {
-	struct bl_map_snapshot *s;
-	size_t cap;
-};
+BL_API int bl_map_dump(int fd, bl_map_elem_fn fn, void *ctx, const struct bl_map_dump_opts *o)
+{
+	return dump(fd, fn, ctx, NULL, o);
+}
 
 static int snap_add(void *ctx, const void *key, const void *value)
 {
@@ -503,7 +545,7 @@ BL_API int bl_map_snapshot(int fd, struct bl_map_snapshot *s, const struct bl_ma
 	err = bl_map_describe(fd, &s->desc, NULL);
 	if (err)
 		return err;
-	err = bl_map_dump(fd, snap_add, &c, o);
+	err = dump(fd, snap_add, &c, &c, o);
 	if (err < 0) {
 		bl_map_snapshot_free(s);
 		return err;

@@ -188,7 +188,7 @@ BL_API int bl_trace_pipe_poll(struct bl_trace_pipe *tp, int timeout_ms, bl_trace
 			      void *ctx)
 {
 	__u64 deadline = deadline_after(timeout_ms);
-	int count = 0;
+	int count = 0, reads = 0;
 
 	if (!tp || !fn)
 		return -EINVAL;
@@ -202,7 +202,11 @@ BL_API int bl_trace_pipe_poll(struct bl_trace_pipe *tp, int timeout_ms, bl_trace
 			err = deliver(tp, fn, ctx, &count);
 			if (err)
 				return err;
-			continue;	/* more may be there already */
+			/* more may be there already; but under a flood of
+			 * lines, return now and then (stop flags) */
+			if (++reads < 64 || !count)
+				continue;
+			return count;
 		}
 		if (n < 0 && errno != EAGAIN && errno != EINTR)
 			return -errno;

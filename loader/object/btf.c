@@ -133,9 +133,9 @@ static int check_header(const unsigned char *data, size_t size, const char *what
 	if (hdr->version != BTF_VERSION)
 		return bl_fail(e, -EINVAL, "%s offset 2: BTF version %u, only %u is known",
 			       what, hdr->version, BTF_VERSION);
-	if (hdr->hdr_len < sizeof(*hdr) || hdr->hdr_len > size)
-		return bl_fail(e, -EINVAL, "%s offset 4: header length %u outside [%zu, %zu]",
-			       what, hdr->hdr_len, sizeof(*hdr), size);
+	if (hdr->hdr_len < sizeof(*hdr) || hdr->hdr_len > size || hdr->hdr_len % 4)
+		return bl_fail(e, -EINVAL, "%s offset 4: header length %u outside [%zu, %zu] or"
+			       " not a multiple of 4", what, hdr->hdr_len, sizeof(*hdr), size);
 	/* A longer header (a newer format) is fine if its tail is zero. */
 	for (size_t i = sizeof(*hdr); i < hdr->hdr_len; i++)
 		if (data[i])

@@ -43,14 +43,10 @@ static const struct table_spec core_spec = { "core_relo", sizeof(struct bpf_core
 
 static int add_sec(struct bl_ext_table *t, const struct bl_ext_sec *s)
 {
-	struct bl_ext_sec *n;
-
 	if (t->nr_secs >= MAX_EXT_SECS)
 		return -E2BIG;
-	n = realloc(t->secs, (t->nr_secs + 1) * sizeof(*n));
-	if (!n)
+	if (bl_array_reserve((void **)&t->secs, &t->cap_secs, t->nr_secs + 1, sizeof(*t->secs)))
 		return -ENOMEM;
-	t->secs = n;
 	t->secs[t->nr_secs++] = *s;
 	return 0;
 }
@@ -60,23 +56,24 @@ static int parse_table(struct bl_btf_ext *ext, __u32 hdr_len, __u32 off, __u32 l
 		       struct bl_ext_table *t, struct bl_error *e)
 {
 	const unsigned char *p, *end;
-	__u32 pos = hdr_len + off;
+	__u64 pos = (__u64)hdr_len + off;
+	int err;
 
 	if (!len)
 		return 0;
 	if ((__u64)hdr_len + off + len > ext->size)
-		return bl_fail(e, -EINVAL, ".BTF.ext offset %#x: %s table (%u bytes) runs past the"
-			       " end (%zu)", pos, spec->name, len, ext->size);
+		return bl_fail(e, -EINVAL, ".BTF.ext offset %#llx: %s table (%u bytes) runs past"
+			       " the end (%zu)", (unsigned long long)pos, spec->name, len, ext->size);
 	if (len < sizeof(__u32) || off % 4)
-		return bl_fail(e, -EINVAL, ".BTF.ext offset %#x: %s table is misaligned or has no"
-			       " record size", pos, spec->name);
+		return bl_fail(e, -EINVAL, ".BTF.ext offset %#llx: %s table is misaligned or has"
+			       " no record size", (unsigned long long)pos, spec->name);
 	p = ext->data + pos;
 	end = p + len;
 	memcpy(&t->rec_size, p, sizeof(__u32));
 	if (t->rec_size < spec->min_rec || t->rec_size % 4 || t->rec_size > 1024)
-		return bl_fail(e, -EINVAL, ".BTF.ext offset %#x: %s record size %u (expected at"
-			       " least %u, a multiple of 4)", pos, spec->name, t->rec_size,
-			       spec->min_rec);
+		return bl_fail(e, -EINVAL, ".BTF.ext offset %#llx: %s record size %u (expected at"
+			       " least %u, a multiple of 4)", (unsigned long long)pos, spec->name,
+			       t->rec_size, spec->min_rec);
 	p += sizeof(__u32);
 	while (p < end) {
 		struct bl_ext_sec s = { .rec_size = t->rec_size };
@@ -94,14 +91,21 @@ static int parse_table(struct bl_btf_ext *ext, __u32 hdr_len, __u32 off, __u32 l
 			return bl_fail(e, -EINVAL, ".BTF.ext offset %#zx: %s block names section"
 				       " at string offset %u, outside .BTF's strings", at,
 				       spec->name, name_off);
-		if (s.nr == 0 || (__u64)s.nr * t->rec_size > (__u64)(end - p))
+		if (s.nr == 0)
+			return bl_fail(e, -EINVAL, ".BTF.ext offset %#zx: %s block for '%s' has no"
+				       " records", at, spec->name, s.sec_name);
+		if ((__u64)s.nr * t->rec_size > (__u64)(end - p))
 			return bl_fail(e, -EINVAL, ".BTF.ext offset %#zx: %s block for '%s' has %u"
 				       " records of %u bytes, more than the table holds", at,
 				       spec->name, s.sec_name, s.nr, t->rec_size);
 		s.recs = p;
 		p += (size_t)s.nr * t->rec_size;
-		if (add_sec(t, &s))
-			return bl_fail(e, -ENOMEM, ".BTF.ext: too many %s blocks", spec->name);
+		err = add_sec(t, &s);
+		if (err == -E2BIG)
+			return bl_fail(e, err, ".BTF.ext offset %#zx: more than %d %s blocks", at,
+				       MAX_EXT_SECS, spec->name);
+		if (err)
+			return bl_fail(e, err, ".BTF.ext: out of memory for %s blocks", spec->name);
 	}
 	return 0;
 }

@@ -30,6 +30,7 @@ struct bl_ext_table {
 	struct bl_ext_sec *secs;
 	__u32 nr_secs;
 	__u32 rec_size;
+	size_t cap_secs;
 };
 
 struct bl_btf_ext {

@@ -163,8 +163,11 @@ static int read_sections(struct bl_elf *elf, struct bl_error *e)
 		return bl_fail(e, -ENOEXEC, "ELF section headers unreadable: %s", elf_errmsg(-1));
 	if (shnum < 2 || shnum > 65535 ||
 	    shnum > (elf->image_size - ((const Elf64_Ehdr *)elf->image)->e_shoff) / sizeof(Elf64_Shdr))
-		return bl_fail(e, -ENOEXEC, "ELF header: %zu section headers do not fit the file",
-			       shnum);
+		return bl_fail(e, -ENOEXEC, "ELF header offset %#zx: %u section headers at %#llx"
+			       " do not fit the file (%zu bytes)", offsetof(Elf64_Ehdr, e_shnum),
+			       ((const Elf64_Ehdr *)elf->image)->e_shnum,
+			       (unsigned long long)((const Elf64_Ehdr *)elf->image)->e_shoff,
+			       elf->image_size);
 	if (shstrndx >= shnum)
 		return bl_fail(e, -ENOEXEC, "ELF header: section name table index %zu is past the"
 			       " last section (%zu)", shstrndx, shnum - 1);
@@ -282,8 +285,8 @@ static int read_one_relsec(struct bl_elf *elf, struct bl_section *rs, struct bl_
 		target->rels[i].type = ELF64_R_TYPE(rel.r_info);
 		if (target->rels[i].sym >= elf->nr_syms)
 			return bl_fail(e, -ENOEXEC, "section '%s' offset %#zx: relocation names"
-				       " symbol %u, past the last symbol (%zu)", rs->name,
-				       i * sizeof(rel), target->rels[i].sym, elf->nr_syms - 1);
+				       " symbol %u, but the symbol table has %zu symbols", rs->name,
+				       i * sizeof(rel), target->rels[i].sym, elf->nr_syms);
 	}
 	qsort(target->rels, n, sizeof(*target->rels), cmp_rel);
 	return 0;

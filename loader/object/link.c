@@ -48,9 +48,10 @@ struct linker {
 	struct bl_program *prog;
 	struct bl_error *e;
 	struct chunk *chunks;
-	size_t nr_chunks;
+	size_t nr_chunks, cap_chunks;
 	struct bpf_insn *insns;
-	size_t nr_insns;
+	size_t nr_insns, cap_insns;
+	size_t cap_relocs, cap_refs;
 };
 
 static const char *sym_name(const struct bl_object *obj, const struct bl_symbol *sym)
@@ -76,20 +77,15 @@ static int append_func(struct linker *l, const struct bl_func *f, struct chunk *
 {
 	const struct bl_section *s = &l->obj->elf.secs[f->sec];
 	size_t n = f->size / BL_INSN_SZ;
-	struct bpf_insn *insns;
-	struct chunk *chunks;
 
 	if (l->nr_insns + n > MAX_PROG_INSNS)
 		return bl_fail(l->e, -E2BIG, "program '%s': more than %u instructions with its"
 			       " subprograms, the kernel's limit", l->prog->name, MAX_PROG_INSNS);
-	insns = realloc(l->insns, (l->nr_insns + n) * sizeof(*insns));
-	if (!insns)
+	if (bl_array_reserve((void **)&l->insns, &l->cap_insns, l->nr_insns + n,
+			     sizeof(*l->insns)) ||
+	    bl_array_reserve((void **)&l->chunks, &l->cap_chunks, l->nr_chunks + 1,
+			     sizeof(*l->chunks)))
 		return bl_fail(l->e, -ENOMEM, "out of memory");
-	l->insns = insns;
-	chunks = realloc(l->chunks, (l->nr_chunks + 1) * sizeof(*chunks));
-	if (!chunks)
-		return bl_fail(l->e, -ENOMEM, "out of memory");
-	l->chunks = chunks;
 	memcpy(l->insns + l->nr_insns, s->data + f->off, n * BL_INSN_SZ);
 	l->chunks[l->nr_chunks] = (struct chunk){ .func = f, .start = l->nr_insns };
 	*out = &l->chunks[l->nr_chunks++];
@@ -119,11 +115,10 @@ static int add_reloc_info(struct linker *l, enum bl_reloc_kind kind, __u32 insn,
 			  const char *symbol, const char *target, __u32 offset)
 {
 	struct bl_program *p = l->prog;
-	struct bl_reloc_info *n = realloc(p->relocs, (p->nr_relocs + 1) * sizeof(*n));
 
-	if (!n)
+	if (bl_array_reserve((void **)&p->relocs, &l->cap_relocs, p->nr_relocs + 1,
+			     sizeof(*p->relocs)))
 		return bl_fail(l->e, -ENOMEM, "out of memory");
-	p->relocs = n;
 	p->relocs[p->nr_relocs++] = (struct bl_reloc_info){
 		.kind = kind, .insn = insn, .symbol = symbol, .target = target, .offset = offset,
 	};
@@ -134,11 +129,10 @@ static int add_map_ref(struct linker *l, __u32 insn, const struct bl_map *m, boo
 		       __u32 offset)
 {
 	struct bl_program *p = l->prog;
-	struct bl_map_ref *n = realloc(p->map_refs, (p->nr_map_refs + 1) * sizeof(*n));
 
-	if (!n)
+	if (bl_array_reserve((void **)&p->map_refs, &l->cap_refs, p->nr_map_refs + 1,
+			     sizeof(*p->map_refs)))
 		return bl_fail(l->e, -ENOMEM, "out of memory");
-	p->map_refs = n;
 	p->map_refs[p->nr_map_refs++] = (struct bl_map_ref){
 		.insn = insn, .map = m - l->obj->maps, .offset = offset, .value = value,
 	};
@@ -188,6 +182,9 @@ static int link_call(struct linker *l, const struct bl_section *s, __u64 off, __
 				       " object%s", sym->name, "");
 		/* imm counts instructions from the symbol, minus one */
 		tsec = sym->shndx;
+		if (sym->value > l->obj->elf.secs[tsec].size)
+			return fail_at(l, s, off, "call to '%s', a symbol outside its section"
+				       " '%s'", sym->name, l->obj->elf.secs[tsec].name);
 		toff = (__s64)sym->value + ((__s64)insn->imm + 1) * (__s64)BL_INSN_SZ;
 	} else {
 		toff = (__s64)off + ((__s64)insn->imm + 1) * (__s64)BL_INSN_SZ;
@@ -276,6 +273,11 @@ static int link_ld_imm64(struct linker *l, const struct bl_section *s, __u64 off
 		return fail_at(l, s, off, "'%s' is in a special section index, not a map or"
 			       " data%s", sym->name, "");
 	ts = &l->obj->elf.secs[sym->shndx];
+	/* every offset below starts at the symbol: keep it inside the
+	 * section (and so far from overflowing) */
+	if (sym->value > ts->size)
+		return fail_at(l, s, off, "'%s' lies outside its section '%s'",
+			       sym_name(l->obj, sym), ts->name);
 	switch (ts->role) {
 	case BL_SEC_LEGACY_MAPS:
 	case BL_SEC_BTF_MAPS:
@@ -351,7 +353,7 @@ static long gather(struct linker *l, const struct bl_ext_table *t, size_t rec_ou
 		   bool need_start, bool dedupe, void **out)
 {
 	unsigned char *buf = NULL;
-	size_t n = 0, w = 0;
+	size_t n = 0, w = 0, cap = 0;
 
 	for (size_t ci = 0; ci < l->nr_chunks; ci++) {
 		const struct bl_func *f = l->chunks[ci].func;
@@ -361,17 +363,14 @@ static long gather(struct linker *l, const struct bl_ext_table *t, size_t rec_ou
 		for (__u32 i = 0; es && i < es->nr; i++) {
 			const unsigned char *r = es->recs + (size_t)i * es->rec_size;
 			__u32 off;
-			unsigned char *nb;
 
 			memcpy(&off, r, sizeof(off));
 			if (off < f->off || off >= f->off + f->size || off % BL_INSN_SZ)
 				continue;
-			nb = realloc(buf, (n + 1) * rec_out);
-			if (!nb) {
+			if (bl_array_reserve((void **)&buf, &cap, n + 1, rec_out)) {
 				free(buf);
 				return -2;
 			}
-			buf = nb;
 			memcpy(buf + n * rec_out, r, rec_out);
 			off = (off - f->off) / BL_INSN_SZ + l->chunks[ci].start;
 			memcpy(buf + n * rec_out, &off, sizeof(off));

@@ -285,6 +285,8 @@ static int parse_values(struct btf_map_ctx *c, struct bl_map *m, const struct bt
 
 	if (inner)
 		return btf_def_fail(c, m, "values", "is not allowed in an inner map");
+	if (m->has_values)
+		return btf_def_fail(c, m, "values", "is declared twice");
 	if (!arr || bl_btf_kind(arr) != BTF_KIND_ARRAY)
 		return btf_def_fail(c, m, "values", "must be an array (__array())");
 	a = bl_btf_extra(arr);
@@ -299,6 +301,9 @@ static int parse_values(struct btf_map_ctx *c, struct bl_map *m, const struct bt
 		m->has_values = true;
 		m->values_off = (bl_btf_kflag(c->def) ? BTF_MEMBER_BIT_OFFSET(mb->offset) :
 				 mb->offset) / 8;
+		/* the value of a prog_array is a program fd */
+		if (!m->def.value_size)
+			m->def.value_size = sizeof(__u32);
 		return 0;
 	}
 	m->has_values = true;
@@ -543,7 +548,7 @@ static int add_slot(struct bl_object *obj, const struct bl_section *s, const str
 	const struct bl_symbol *sym = &obj->elf.syms[r->sym];
 	struct bl_map *m = bl_map_by_def(obj, s->index, r->offset), *t;
 	const struct bl_program *p;
-	struct bl_map_slot slot = { 0 }, *n;
+	struct bl_map_slot slot = { 0 };
 	__u64 rel_off;
 
 	if (!m || !m->has_values || r->offset < m->sec_off + m->values_off)
@@ -572,10 +577,9 @@ static int add_slot(struct bl_object *obj, const struct bl_section *s, const str
 	if (slot.index >= m->def.max_entries)
 		return bl_fail(e, -EINVAL, "map '%s': initial slot %u is past max_entries %u",
 			       m->name, slot.index, m->def.max_entries);
-	n = realloc(m->slots, (m->nr_slots + 1) * sizeof(*n));
-	if (!n)
+	if (bl_array_reserve((void **)&m->slots, &m->cap_slots, m->nr_slots + 1,
+			     sizeof(*m->slots)))
 		return bl_fail(e, -ENOMEM, "out of memory");
-	m->slots = n;
 	m->slots[m->nr_slots++] = slot;
 	return 0;
 }

@@ -152,6 +152,10 @@ static int fixup_datasec(struct bl_object *obj, struct btf_type *t, struct bl_er
 			return bl_fail(e, -EINVAL, ".BTF: DATASEC '%s' entry %u is type %u, not a"
 				       " VAR", name, i, vs[i].type);
 		sym = find_var_symbol(obj, s->index, bl_btf_name(obj->btf, var));
+		if (sym && sym->value > s->size)
+			return bl_fail(e, -EINVAL, "section '%s': variable '%s' has symbol value"
+				       " %#llx, outside the section", name,
+				       bl_btf_name(obj->btf, var), (unsigned long long)sym->value);
 		if (sym)
 			vs[i].offset = sym->value;
 		if ((__u64)vs[i].offset + vs[i].size > s->size)

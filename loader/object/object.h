@@ -34,6 +34,10 @@ int bl_fail(struct bl_error *e, int err, const char *fmt, ...)
 void bl_fail_append(struct bl_error *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Make room for need elements of elem bytes in *ptr (capacity *cap),
+ * doubling: 0 or -ENOMEM. */
+int bl_array_reserve(void **ptr, size_t *cap, size_t need, size_t elem);
+
 /* ---- ELF ------------------------------------------------------------------- */
 
 enum bl_sec_role {
@@ -242,7 +246,7 @@ struct bl_map {
 	__u32 btf_var_id;		/* .maps VAR, or DATASEC for data maps */
 	struct bl_map *inner;		/* BTF map-in-map template (owned) */
 	struct bl_map_slot *slots;
-	size_t nr_slots;
+	size_t nr_slots, cap_slots;
 	bool has_values;		/* BTF "values" member present */
 	__u32 values_off;		/* its byte offset in the definition */
 

@@ -76,6 +76,8 @@ static int add_whole_section(struct bl_object *obj, size_t *cap, const struct bl
 			return 0;
 	if (s->size == 0)
 		return 0;
+	if (s->size % BL_INSN_SZ)
+		return -EINVAL;
 	return add_func(obj, cap, &f);
 }
 
@@ -118,7 +120,12 @@ static int collect_funcs(struct bl_object *obj, struct bl_error *e)
 	for (size_t i = 0; i < elf->nr_secs; i++) {
 		if (elf->secs[i].role != BL_SEC_PROGRAM)
 			continue;
-		if (add_whole_section(obj, &cap, &elf->secs[i]))
+		err = add_whole_section(obj, &cap, &elf->secs[i]);
+		if (err == -EINVAL)
+			return bl_fail(e, -ENOEXEC, "section '%s': %llu bytes is not a whole number"
+				       " of 8-byte instructions", elf->secs[i].name,
+				       (unsigned long long)elf->secs[i].size);
+		if (err)
 			return bl_fail(e, -ENOMEM, "out of memory for functions");
 	}
 	qsort(obj->funcs, obj->nr_funcs, sizeof(*obj->funcs), cmp_func);

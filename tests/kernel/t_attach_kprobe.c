@@ -13,21 +13,16 @@
  * this process's calls (target_tgid).
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/statfs.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <bpfload.h>
 #include <bpfload/attach.h>
 #include <bpfload/sys.h>
 #include "tap.h"
-
-#define TRACEFS_MAGIC 0x74726163
+#include "testutil.h"
 
 #if defined(__x86_64__)
 #define SYS_PREFIX "__x64_sys_"
@@ -37,140 +32,10 @@
 #define SYS_PREFIX "sys_"
 #endif
 
-/* ---- helpers (each t_attach_* test has its own copy) --------------------- */
-
-static char obj_dir[PATH_MAX];
-
-static const char *obj_path(const char *name)
-{
-	static char path[PATH_MAX + 64];
-	char exe[PATH_MAX - 16], *slash;
-	const char *env = getenv("BPFLOAD_TEST_OBJS");
-	ssize_t n;
-
-	if (!obj_dir[0] && env && *env)
-		snprintf(obj_dir, sizeof(obj_dir), "%s", env);
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (!obj_dir[0] && n > 0) {
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-		snprintf(path, sizeof(path), "%s/%s.o", exe, name);
-		if (!access(path, R_OK))
-			snprintf(obj_dir, sizeof(obj_dir), "%s", exe);
-		snprintf(path, sizeof(path), "%s/../objs/%s.o", exe, name);
-		if (!obj_dir[0] && !access(path, R_OK))
-			snprintf(obj_dir, sizeof(obj_dir), "%s/../objs", exe);
-	}
-	if (!obj_dir[0])
-		snprintf(obj_dir, sizeof(obj_dir), "build/tests/objs");
-	snprintf(path, sizeof(path), "%s/%s.o", obj_dir, name);
-	return path;
-}
-
-static __u64 get_u64(struct bl_object *obj, const char *var)
-{
-	__u64 v = ~0ULL;
-
-	if (bl_object_get_global(obj, var, &v, sizeof(v)))
-		tap_diag("cannot read %s", var);
-	return v;
-}
-
-static void set_u64(struct bl_object *obj, const char *var, __u64 v)
-{
-	bl_object_set_global(obj, var, &v, sizeof(v));
-}
-
-static int links_of(__u32 prog_id)
-{
-	__u32 id = 0;
-	int n = 0;
-
-	while (!bl_sys_link_get_next_id(id, &id)) {
-		struct bpf_link_info info;
-		__u32 len = sizeof(info);
-		int fd = bl_sys_link_get_fd_by_id(id);
-
-		if (fd < 0)
-			continue;
-		memset(&info, 0, sizeof(info));
-		if (!bl_sys_obj_get_info_by_fd(fd, &info, &len) && info.prog_id == prog_id)
-			n++;
-		close(fd);
-	}
-	return n;
-}
-
-static bool prog_gone(__u32 id)
-{
-	for (int i = 0; i < 200; i++) {
-		int fd = bl_sys_prog_get_fd_by_id(id);
-
-		if (fd == -ENOENT)
-			return true;
-		if (fd >= 0)
-			close(fd);
-		usleep(10000);
-	}
-	return false;
-}
-
-static const char *tracefs(void)
-{
-	struct statfs st;
-
-	if (!statfs("/sys/kernel/tracing", &st) && (unsigned long)st.f_type == TRACEFS_MAGIC)
-		return "/sys/kernel/tracing";
-	return "/sys/kernel/debug/tracing";
-}
-
-static int events_with(const char *file, const char *needle)
-{
-	char path[256], line[PATH_MAX + 128];
-	int n = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", tracefs(), file);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		n += strstr(line, needle) != NULL;
-	fclose(f);
-	return n;
-}
-
-static int events_of(pid_t pid)
-{
-	char needle[64];
-
-	snprintf(needle, sizeof(needle), "bpfload_%d_", (int)pid);
-	return events_with("kprobe_events", needle) + events_with("uprobe_events", needle);
-}
-
 /* ---- the tests -------------------------------------------------------------- */
 
 static struct bl_object *obj;
 static struct bl_program *p_open, *p_ret, *p_getpid, *p_open0;
-static int last_fd;
-
-/* n calls of do_sys_openat2 (open + close); last_fd is what open gave */
-static void do_opens(int n)
-{
-	for (int i = 0; i < n; i++) {
-		last_fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (last_fd >= 0)
-			close(last_fd);
-	}
-}
-
-static void do_getpid(int n)
-{
-	for (int i = 0; i < n; i++)
-		syscall(SYS_getpid);
-}
 
 static void test_ksyscall_symbol(void)
 {
@@ -233,8 +98,8 @@ static void test_no_kprobes(void)
 	n = bl_object_attach_all(obj, &err);
 	is_int(n, -EOPNOTSUPP, "no kprobes: attach_all fails");
 	like(err.msg, "CONFIG_KPROBES", "no kprobes: and says why");
-	n = links_of(bl_program_id(p_open)) + links_of(bl_program_id(p_ret)) +
-	    links_of(bl_program_id(p_getpid)) + links_of(bl_program_id(p_open0));
+	n = tu_links_of(bl_program_id(p_open)) + tu_links_of(bl_program_id(p_ret)) +
+	    tu_links_of(bl_program_id(p_getpid)) + tu_links_of(bl_program_id(p_open0));
 	is_int(n, 0, "no kprobes: nothing was left attached");
 	tap_skip("kprobes firing (PMU, legacy, link, ioctl, syscall, offset)",
 		 "this kernel has no CONFIG_KPROBES: these run in the VM guests (make vmtest)");
@@ -250,14 +115,14 @@ static void count_opens(const char *name, struct bl_link *l, const struct bl_err
 		return;
 	}
 	like(bl_link_describe(l), via, "%s: %s", name, bl_link_describe(l));
-	set_u64(obj, "open_count", 0);
-	do_opens(25);
-	is_int(get_u64(obj, "open_count"), 25, "%s: 25 calls of do_sys_openat2 counted", name);
+	tu_set_u64(obj, "open_count", 0);
+	tu_do_opens(25);
+	is_int(tu_get_u64(obj, "open_count"), 25, "%s: 25 calls of do_sys_openat2 counted", name);
 	is_int(bl_link_detach(l), 0, "%s: detach", name);
-	do_opens(3);
-	is_int(get_u64(obj, "open_count"), 25, "%s: nothing counted after detach", name);
-	is_int(events_of(getpid()), 0, "%s: no tracefs event of ours left", name);
-	is_int(links_of(bl_program_id(p_open)), 0, "%s: no link left", name);
+	tu_do_opens(3);
+	is_int(tu_get_u64(obj, "open_count"), 25, "%s: nothing counted after detach", name);
+	is_int(tu_events_of(getpid()), 0, "%s: no tracefs event of ours left", name);
+	is_int(tu_links_of(bl_program_id(p_open)), 0, "%s: no link left", name);
 }
 
 static bool has_pmu(void)
@@ -285,7 +150,7 @@ static void test_kprobe_paths(void)
 	o.force_legacy = true;
 	l = bl_attach_kprobe(fd, "do_sys_openat2", 0, false, &o, &err);
 	if (l)
-		is_int(events_of(getpid()), 1, "legacy: one event in kprobe_events");
+		is_int(tu_events_of(getpid()), 1, "legacy: one event in kprobe_events");
 	count_opens("legacy", l, &err, "via legacy kprobe_events (kprobes/bpfload_");
 	o.force_ioctl = true;
 	l = bl_attach_kprobe(fd, "do_sys_openat2", 0, false, &o, &err);
@@ -296,8 +161,9 @@ static void test_kretprobe(const char *name, const struct bl_kprobe_opts *o, con
 {
 	struct bl_error err = { 0 };
 	struct bl_link *l;
+	int last_fd;
 
-	set_u64(obj, "ret_count", 0);
+	tu_set_u64(obj, "ret_count", 0);
 	l = bl_attach_kprobe(bl_program_fd(p_ret), "do_sys_openat2", 0, true, o, &err);
 	if (!ok(l != NULL, "%s: attached", name)) {
 		tap_diag("%s", err.msg);
@@ -309,16 +175,16 @@ static void test_kretprobe(const char *name, const struct bl_kprobe_opts *o, con
 
 		snprintf(needle, sizeof(needle), "r%u:kprobes/bpfload_%d_", o->maxactive,
 			 (int)getpid());
-		is_int(events_with("kprobe_events", needle), 1, "%s: kprobe_events has %s...", name,
-		       needle);
+		is_int(tu_events_with("kprobe_events", needle), 1, "%s: kprobe_events has %s...",
+		       name, needle);
 	}
-	set_u64(obj, "ret_count", 0);	/* reading kprobe_events opened a file */
-	do_opens(31);
-	is_int(get_u64(obj, "ret_count"), 31, "%s: 31 returns counted", name);
-	is_int((long long)get_u64(obj, "ret_last"), last_fd, "%s: the return value is the fd (%d)",
-	       name, last_fd);
+	tu_set_u64(obj, "ret_count", 0);	/* reading kprobe_events opened a file */
+	last_fd = tu_do_opens(31);
+	is_int(tu_get_u64(obj, "ret_count"), 31, "%s: 31 returns counted", name);
+	is_int((long long)tu_get_u64(obj, "ret_last"), last_fd,
+	       "%s: the return value is the fd (%d)", name, last_fd);
 	is_int(bl_link_detach(l), 0, "%s: detach", name);
-	is_int(events_of(getpid()), 0, "%s: no tracefs event of ours left", name);
+	is_int(tu_events_of(getpid()), 0, "%s: no tracefs event of ours left", name);
 }
 
 static void test_syscall(void)
@@ -326,18 +192,18 @@ static void test_syscall(void)
 	struct bl_error err = { 0 };
 	struct bl_link *l;
 
-	set_u64(obj, "getpid_count", 0);
+	tu_set_u64(obj, "getpid_count", 0);
 	l = bl_program_attach(p_getpid, &err);
 	if (!ok(l != NULL, "ksyscall: attach ksyscall/getpid from the section name")) {
 		tap_diag("%s", err.msg);
 		return;
 	}
 	like(bl_link_describe(l), "sys_getpid", "ksyscall: %s", bl_link_describe(l));
-	do_getpid(29);
-	is_int(get_u64(obj, "getpid_count"), 29, "ksyscall: 29 getpid() counted");
+	tu_do_getpid(29);
+	is_int(tu_get_u64(obj, "getpid_count"), 29, "ksyscall: 29 getpid() counted");
 	bl_link_detach(l);
 
-	set_u64(obj, "getpid_count", 0);
+	tu_set_u64(obj, "getpid_count", 0);
 	l = bl_attach_kprobe(bl_program_fd(p_getpid), "sys_getpid", 0, false, NULL, &err);
 	if (!ok(l != NULL, "ksyscall: kprobe on sys_getpid")) {
 		tap_diag("%s", err.msg);
@@ -345,8 +211,8 @@ static void test_syscall(void)
 	}
 	like(bl_link_describe(l), SYS_PREFIX "getpid", "ksyscall: resolved (%s)",
 	     bl_link_describe(l));
-	do_getpid(7);
-	is_int(get_u64(obj, "getpid_count"), 7, "ksyscall: 7 getpid() counted");
+	tu_do_getpid(7);
+	is_int(tu_get_u64(obj, "getpid_count"), 7, "ksyscall: 7 getpid() counted");
 	bl_link_detach(l);
 }
 
@@ -383,16 +249,16 @@ static void test_attach_all(void)
 	if (n < 0)
 		tap_diag("%s", err.msg);
 	/* attaching opened files (sysfs, kallsyms): count from here */
-	set_u64(obj, "open_count", 0);
-	set_u64(obj, "ret_count", 0);
-	set_u64(obj, "getpid_count", 0);
-	set_u64(obj, "open0_count", 0);
-	do_opens(12);
-	do_getpid(9);
-	is_int(get_u64(obj, "open_count"), 12, "attach_all: kprobe counts 12");
-	is_int(get_u64(obj, "open0_count"), 12, "attach_all: kprobe at +0x0 counts 12");
-	is_int(get_u64(obj, "ret_count"), 12, "attach_all: kretprobe counts 12");
-	is_int(get_u64(obj, "getpid_count"), 9, "attach_all: ksyscall counts 9");
+	tu_set_u64(obj, "open_count", 0);
+	tu_set_u64(obj, "ret_count", 0);
+	tu_set_u64(obj, "getpid_count", 0);
+	tu_set_u64(obj, "open0_count", 0);
+	tu_do_opens(12);
+	tu_do_getpid(9);
+	is_int(tu_get_u64(obj, "open_count"), 12, "attach_all: kprobe counts 12");
+	is_int(tu_get_u64(obj, "open0_count"), 12, "attach_all: kprobe at +0x0 counts 12");
+	is_int(tu_get_u64(obj, "ret_count"), 12, "attach_all: kretprobe counts 12");
+	is_int(tu_get_u64(obj, "getpid_count"), 9, "attach_all: ksyscall counts 9");
 	is_int(bl_object_detach_all(obj), 0, "attach_all: detach_all");
 }
 
@@ -412,7 +278,7 @@ static void test_missing(void)
 	ok(l == NULL, "missing: also through kprobe_events");
 	like(err.msg, "not in /proc/kallsyms", "missing: the message says so (%s)", err.msg);
 	bl_link_detach(l);
-	is_int(events_of(getpid()), 0, "missing: no event of ours left");
+	is_int(tu_events_of(getpid()), 0, "missing: no event of ours left");
 }
 
 int main(void)
@@ -423,7 +289,7 @@ int main(void)
 
 	if (geteuid())
 		tap_skip_all("needs root");
-	obj = bl_object_open(obj_path("attach_kprobe"), NULL, &err);
+	obj = bl_object_open(tu_obj_path("attach_kprobe"), NULL, &err);
 	if (!obj)
 		tap_bail("cannot open attach_kprobe.o: %s", err.msg);
 	bl_object_set_global(obj, "target_tgid", &tgid, sizeof(tgid));
@@ -441,7 +307,7 @@ int main(void)
 	ids[3] = bl_program_id(p_open0);
 
 	test_ksyscall_symbol();
-	snprintf(path, sizeof(path), "%s/kprobe_events", tracefs());
+	snprintf(path, sizeof(path), "%s/kprobe_events", tu_tracefs_dir());
 	if (!has_pmu() && access(path, F_OK)) {
 		test_no_kprobes();
 	} else {
@@ -457,9 +323,9 @@ int main(void)
 
 	bl_object_close(obj);
 	for (int i = 0; i < 4; i++) {
-		is_int(links_of(ids[i]), 0, "close: no link of program %u left", ids[i]);
-		ok(prog_gone(ids[i]), "close: program %u is gone", ids[i]);
+		is_int(tu_links_of(ids[i]), 0, "close: no link of program %u left", ids[i]);
+		ok(tu_prog_gone(ids[i]), "close: program %u is gone", ids[i]);
 	}
-	is_int(events_of(getpid()), 0, "close: no tracefs event of ours left");
+	is_int(tu_events_of(getpid()), 0, "close: no tracefs event of ours left");
 	return tap_done();
 }

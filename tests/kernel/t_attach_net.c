@@ -37,90 +37,13 @@
 #include <bpfload/attach.h>
 #include <bpfload/sys.h>
 #include "tap.h"
+#include "testutil.h"
 
 #define CGROUP2_MAGIC 0x63677270
 #define ADDR_A "10.199.0.1"
 #define ADDR_B "10.199.0.2"
 
-/* ---- helpers (each t_attach_* test has its own copy) --------------------- */
-
-static char obj_dir[PATH_MAX];
-
-static const char *obj_path(const char *name)
-{
-	static char path[PATH_MAX + 64];
-	char exe[PATH_MAX - 16], *slash;
-	const char *env = getenv("BPFLOAD_TEST_OBJS");
-	ssize_t n;
-
-	if (!obj_dir[0] && env && *env)
-		snprintf(obj_dir, sizeof(obj_dir), "%s", env);
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (!obj_dir[0] && n > 0) {
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-		snprintf(path, sizeof(path), "%s/%s.o", exe, name);
-		if (!access(path, R_OK))
-			snprintf(obj_dir, sizeof(obj_dir), "%s", exe);
-		snprintf(path, sizeof(path), "%s/../objs/%s.o", exe, name);
-		if (!obj_dir[0] && !access(path, R_OK))
-			snprintf(obj_dir, sizeof(obj_dir), "%s/../objs", exe);
-	}
-	if (!obj_dir[0])
-		snprintf(obj_dir, sizeof(obj_dir), "build/tests/objs");
-	snprintf(path, sizeof(path), "%s/%s.o", obj_dir, name);
-	return path;
-}
-
-static __u64 get_u64(struct bl_object *obj, const char *var)
-{
-	__u64 v = ~0ULL;
-
-	if (bl_object_get_global(obj, var, &v, sizeof(v)))
-		tap_diag("cannot read %s", var);
-	return v;
-}
-
-static void set_u64(struct bl_object *obj, const char *var, __u64 v)
-{
-	bl_object_set_global(obj, var, &v, sizeof(v));
-}
-
-static int links_of(__u32 prog_id)
-{
-	__u32 id = 0;
-	int n = 0;
-
-	while (!bl_sys_link_get_next_id(id, &id)) {
-		struct bpf_link_info info;
-		__u32 len = sizeof(info);
-		int fd = bl_sys_link_get_fd_by_id(id);
-
-		if (fd < 0)
-			continue;
-		memset(&info, 0, sizeof(info));
-		if (!bl_sys_obj_get_info_by_fd(fd, &info, &len) && info.prog_id == prog_id)
-			n++;
-		close(fd);
-	}
-	return n;
-}
-
-static bool prog_gone(__u32 id)
-{
-	for (int i = 0; i < 200; i++) {
-		int fd = bl_sys_prog_get_fd_by_id(id);
-
-		if (fd == -ENOENT)
-			return true;
-		if (fd >= 0)
-			close(fd);
-		usleep(10000);
-	}
-	return false;
-}
+/* ---- helpers ------------------------------------------------------------ */
 
 /* Run a shell command (fixed strings and our own names only). */
 static int __attribute__((format(printf, 1, 2))) run(const char *fmt, ...)
@@ -177,8 +100,8 @@ static void test_socket(void)
 		ok(0, "socket: socketpair");
 		return;
 	}
-	set_u64(obj, "sock_pkts", 0);
-	set_u64(obj, "sock_bytes", 0);
+	tu_set_u64(obj, "sock_pkts", 0);
+	tu_set_u64(obj, "sock_bytes", 0);
 	l = bl_attach_socket(bl_program_fd(p_sock), sv[1], &err);
 	if (!ok(l != NULL, "socket: SO_ATTACH_BPF on the receiving end")) {
 		tap_diag("%s", err.msg);
@@ -192,12 +115,12 @@ static void test_socket(void)
 	for (int i = 1; i <= 10; i++)
 		got += recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT) == i;
 	is_int(got, 10, "socket: the filter kept every datagram whole");
-	is_int(get_u64(obj, "sock_pkts"), 10, "socket: 10 datagrams counted");
-	is_int(get_u64(obj, "sock_bytes"), 55, "socket: 55 bytes counted");
+	is_int(tu_get_u64(obj, "sock_pkts"), 10, "socket: 10 datagrams counted");
+	is_int(tu_get_u64(obj, "sock_bytes"), 55, "socket: 55 bytes counted");
 	is_int(bl_link_detach(l), 0, "socket: detach");
 	send(sv[0], "xyz", 3, 0);
 	recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT);
-	is_int(get_u64(obj, "sock_pkts"), 10, "socket: nothing counted after detach");
+	is_int(tu_get_u64(obj, "sock_pkts"), 10, "socket: nothing counted after detach");
 
 	l = bl_attach_socket(bl_program_fd(p_xdp), sv[1], &err);
 	ok(l == NULL && err.err == -EINVAL, "socket: an XDP program is refused");
@@ -318,7 +241,7 @@ static void cg_round(const char *name, const struct bl_cgroup_opts *o, const cha
 	struct bl_error err = { 0 };
 	struct bl_link *l;
 
-	set_u64(obj, "cg_pkts", 0);
+	tu_set_u64(obj, "cg_pkts", 0);
 	l = bl_attach_cgroup(bl_program_fd(p_cg), cg_dir, bl_program_expected_attach_type(p_cg),
 			     o, &err);
 	if (!ok(l != NULL, "%s: attach cgroup_skb/egress to %s", name, cg_dir)) {
@@ -328,11 +251,11 @@ static void cg_round(const char *name, const struct bl_cgroup_opts *o, const cha
 	like(bl_link_describe(l), via, "%s: %s", name, bl_link_describe(l));
 	is_int(cg_attached(), 1, "%s: the cgroup lists one egress program", name);
 	ok(run_in_cgroup(13), "%s: a child in the cgroup sent and received 13 datagrams", name);
-	is_int(get_u64(obj, "cg_pkts"), 13, "%s: 13 datagrams counted", name);
+	is_int(tu_get_u64(obj, "cg_pkts"), 13, "%s: 13 datagrams counted", name);
 	is_int(bl_link_detach(l), 0, "%s: detach", name);
 	is_int(cg_attached(), 0, "%s: the cgroup lists no program", name);
 	ok(run_in_cgroup(2), "%s: the child runs again", name);
-	is_int(get_u64(obj, "cg_pkts"), 13, "%s: nothing counted after detach", name);
+	is_int(tu_get_u64(obj, "cg_pkts"), 13, "%s: nothing counted after detach", name);
 }
 
 static void test_cgroup(void)
@@ -467,7 +390,7 @@ static void xdp_round(const char *name, const struct bl_xdp_opts *o, const char 
 	struct bl_link *l;
 	char mode[32];
 
-	set_u64(obj, "xdp_pkts", 0);
+	tu_set_u64(obj, "xdp_pkts", 0);
 	l = bl_attach_xdp(bl_program_fd(p_xdp), ifindex, o, &err);
 	if (!ok(l != NULL, "%s: attach to %s", name, veth_a)) {
 		tap_diag("%s", err.msg);
@@ -478,11 +401,11 @@ static void xdp_round(const char *name, const struct bl_xdp_opts *o, const char 
 	       "%s: the device runs our program", name);
 	is_str(mode, ip_mode, "%s: in the mode asked for", name);
 	is_int(exchange(21), 21, "%s: 21 datagrams went through", name);
-	is_int(get_u64(obj, "xdp_pkts"), 21, "%s: 21 datagrams counted", name);
+	is_int(tu_get_u64(obj, "xdp_pkts"), 21, "%s: 21 datagrams counted", name);
 	is_int(bl_link_detach(l), 0, "%s: detach", name);
 	is_int(xdp_prog_on(ns_a, veth_a, NULL, 0), 0, "%s: the device has no XDP program", name);
 	is_int(exchange(3), 3, "%s: traffic still flows", name);
-	is_int(get_u64(obj, "xdp_pkts"), 21, "%s: nothing counted after detach", name);
+	is_int(tu_get_u64(obj, "xdp_pkts"), 21, "%s: nothing counted after detach", name);
 }
 
 static void test_xdp(void)
@@ -492,7 +415,7 @@ static void test_xdp(void)
 	struct bl_link *a, *b;
 
 	xdp_round("xdp link", NULL, "via bpf_link", "xdp");
-	is_int(links_of(bl_program_id(p_xdp)), 0, "xdp link: no link left");
+	is_int(tu_links_of(bl_program_id(p_xdp)), 0, "xdp link: no link left");
 	xdp_round("xdp netlink", &nl, "via netlink (IFLA_XDP), skb (generic) mode", "xdpgeneric");
 
 	a = bl_attach_xdp(bl_program_fd(p_xdp), if_nametoindex(veth_a), &nl, &err);
@@ -529,7 +452,7 @@ static void test_tcx(void)
 	int ifindex = if_nametoindex(veth_a);
 	struct bl_link *l;
 
-	set_u64(obj, "tc_in_pkts", 0);
+	tu_set_u64(obj, "tc_in_pkts", 0);
 	l = bl_attach_tc(bl_program_fd(p_tc_in), ifindex, false, NULL, &err);
 	if (!ok(l != NULL, "tcx: attach ingress on %s", veth_a)) {
 		tap_diag("%s", err.msg);
@@ -543,11 +466,11 @@ static void test_tcx(void)
 		       "tcx: the device lists one ingress program");
 	}
 	is_int(exchange(19), 19, "tcx: 19 datagrams went through");
-	is_int(get_u64(obj, "tc_in_pkts"), 19, "tcx: 19 datagrams counted");
+	is_int(tu_get_u64(obj, "tc_in_pkts"), 19, "tcx: 19 datagrams counted");
 	is_int(bl_link_detach(l), 0, "tcx: detach");
 	is_int(tcx_count(ifindex, BL_TCX_INGRESS), 0, "tcx: the device lists no program");
 	exchange(2);
-	is_int(get_u64(obj, "tc_in_pkts"), 19, "tcx: nothing counted after detach");
+	is_int(tu_get_u64(obj, "tc_in_pkts"), 19, "tcx: nothing counted after detach");
 }
 
 static bool has_clsact(const char *ns, const char *dev)
@@ -575,8 +498,8 @@ static void test_tc_netlink(void)
 	int ifindex_a = if_nametoindex(veth_a), ifindex_b;
 	struct bl_link *in, *out;
 
-	set_u64(obj, "tc_in_pkts", 0);
-	set_u64(obj, "tc_out_pkts", 0);
+	tu_set_u64(obj, "tc_in_pkts", 0);
+	tu_set_u64(obj, "tc_out_pkts", 0);
 	ok(!has_clsact(ns_a, veth_a), "tc netlink: %s starts without clsact", veth_a);
 	in = bl_attach_tc(bl_program_fd(p_tc_in), ifindex_a, false, &o, &err);
 	if (!ok(in != NULL, "tc netlink: ingress filter on %s", veth_a)) {
@@ -598,8 +521,8 @@ static void test_tc_netlink(void)
 	is_int(filters(ns_b, veth_b, "egress"), 1, "tc netlink: tc shows our egress filter");
 
 	is_int(exchange(23), 23, "tc netlink: 23 datagrams went through");
-	is_int(get_u64(obj, "tc_in_pkts"), 23, "tc netlink: 23 counted on A's ingress");
-	is_int(get_u64(obj, "tc_out_pkts"), 23, "tc netlink: 23 counted on B's egress");
+	is_int(tu_get_u64(obj, "tc_in_pkts"), 23, "tc netlink: 23 counted on A's ingress");
+	is_int(tu_get_u64(obj, "tc_out_pkts"), 23, "tc netlink: 23 counted on B's egress");
 	is_int(bl_link_detach(in), 0, "tc netlink: detach ingress");
 	is_int(bl_link_detach(out), 0, "tc netlink: detach egress while in namespace A");
 	is_int(filters(ns_a, veth_a, "ingress"), 0, "tc netlink: no filter left on %s", veth_a);
@@ -607,7 +530,7 @@ static void test_tc_netlink(void)
 	ok(!has_clsact(ns_a, veth_a) && !has_clsact(ns_b, veth_b),
 	   "tc netlink: the clsact qdiscs we created are gone");
 	exchange(2);
-	is_int(get_u64(obj, "tc_in_pkts") + get_u64(obj, "tc_out_pkts"), 46,
+	is_int(tu_get_u64(obj, "tc_in_pkts") + tu_get_u64(obj, "tc_out_pkts"), 46,
 	       "tc netlink: nothing counted after detach");
 
 	/* a clsact someone else made stays */
@@ -651,7 +574,7 @@ int main(void)
 		tap_skip_all("needs root");
 	port = 40000 + getpid() % 20000;
 	atexit(net_cleanup);
-	obj = bl_object_open(obj_path("attach_net"), NULL, &err);
+	obj = bl_object_open(tu_obj_path("attach_net"), NULL, &err);
 	if (!obj)
 		tap_bail("cannot open attach_net.o: %s", err.msg);
 	bl_object_set_global(obj, "target_port", &port, sizeof(port));
@@ -688,8 +611,8 @@ int main(void)
 
 	bl_object_close(obj);
 	for (int i = 0; i < 5; i++) {
-		is_int(links_of(ids[i]), 0, "close: no link of program %u left", ids[i]);
-		ok(prog_gone(ids[i]), "close: program %u is gone", ids[i]);
+		is_int(tu_links_of(ids[i]), 0, "close: no link of program %u left", ids[i]);
+		ok(tu_prog_gone(ids[i]), "close: program %u is gone", ids[i]);
 	}
 	return tap_done();
 }

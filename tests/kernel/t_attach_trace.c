@@ -12,7 +12,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,93 +28,11 @@
 #include <bpfload/attach.h>
 #include <bpfload/sys.h>
 #include "tap.h"
+#include "testutil.h"
 
 #define BPFFS_MAGIC 0xcafe4a11
 
-/* ---- helpers (each t_attach_* test has its own copy) --------------------- */
-
-static char obj_dir[PATH_MAX];
-
-/* $BPFLOAD_TEST_OBJS, else next to the test (as in the VM), else
- * ../objs from it (build/tests/kernel -> build/tests/objs), else the
- * build tree from the repository root. */
-static const char *obj_path(const char *name)
-{
-	static char path[PATH_MAX + 64];
-	char exe[PATH_MAX - 16], *slash;
-	const char *env = getenv("BPFLOAD_TEST_OBJS");
-	ssize_t n;
-
-	if (!obj_dir[0] && env && *env)
-		snprintf(obj_dir, sizeof(obj_dir), "%s", env);
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (!obj_dir[0] && n > 0) {
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-		snprintf(path, sizeof(path), "%s/%s.o", exe, name);
-		if (!access(path, R_OK))
-			snprintf(obj_dir, sizeof(obj_dir), "%s", exe);
-		snprintf(path, sizeof(path), "%s/../objs/%s.o", exe, name);
-		if (!obj_dir[0] && !access(path, R_OK))
-			snprintf(obj_dir, sizeof(obj_dir), "%s/../objs", exe);
-	}
-	if (!obj_dir[0])
-		snprintf(obj_dir, sizeof(obj_dir), "build/tests/objs");
-	snprintf(path, sizeof(path), "%s/%s.o", obj_dir, name);
-	return path;
-}
-
-static __u64 get_u64(struct bl_object *obj, const char *var)
-{
-	__u64 v = ~0ULL;
-
-	if (bl_object_get_global(obj, var, &v, sizeof(v)))
-		tap_diag("cannot read %s", var);
-	return v;
-}
-
-static void set_u64(struct bl_object *obj, const char *var, __u64 v)
-{
-	bl_object_set_global(obj, var, &v, sizeof(v));
-}
-
-/* Links in the kernel whose program is prog_id. */
-static int links_of(__u32 prog_id)
-{
-	__u32 id = 0;
-	int n = 0;
-
-	while (!bl_sys_link_get_next_id(id, &id)) {
-		struct bpf_link_info info;
-		__u32 len = sizeof(info);
-		int fd = bl_sys_link_get_fd_by_id(id);
-
-		if (fd < 0)
-			continue;
-		memset(&info, 0, sizeof(info));
-		if (!bl_sys_obj_get_info_by_fd(fd, &info, &len) && info.prog_id == prog_id)
-			n++;
-		close(fd);
-	}
-	return n;
-}
-
-/* The kernel frees programs a little after the last reference goes. */
-static bool prog_gone(__u32 id)
-{
-	for (int i = 0; i < 200; i++) {
-		int fd = bl_sys_prog_get_fd_by_id(id);
-
-		if (fd == -ENOENT)
-			return true;
-		if (fd >= 0)
-			close(fd);
-		usleep(10000);
-	}
-	return false;
-}
+/* ---- helpers ------------------------------------------------------------ */
 
 static __u32 link_type(int fd)
 {
@@ -141,12 +58,6 @@ static double now(void)
 static struct bl_object *obj;
 static struct bl_program *p_tp, *p_raw, *p_btf, *p_perf;
 
-static void do_getpid(int n)
-{
-	for (int i = 0; i < n; i++)
-		syscall(SYS_getpid);
-}
-
 static void do_getppid(int n)
 {
 	for (int i = 0; i < n; i++)
@@ -171,7 +82,7 @@ static void test_tracepoint_link(void)
 	struct bl_error err = { 0 };
 	struct bl_link *l;
 
-	set_u64(obj, "tp_count", 0);
+	tu_set_u64(obj, "tp_count", 0);
 	l = bl_attach_tracepoint(bl_program_fd(p_tp), "syscalls", "sys_enter_getpid", &o, &err);
 	if (!ok(l != NULL, "tracepoint: attach syscalls/sys_enter_getpid")) {
 		tap_diag("%s", err.msg);
@@ -181,15 +92,16 @@ static void test_tracepoint_link(void)
 	     bl_link_describe(l));
 	is_int(link_type(bl_link_fd(l)), BPF_LINK_TYPE_PERF_EVENT,
 	       "tracepoint: the fd is a perf_event link");
-	is_int(links_of(bl_program_id(p_tp)), 1,
+	is_int(tu_links_of(bl_program_id(p_tp)), 1,
 	       "tracepoint: the kernel lists one link of the program");
-	do_getpid(37);
-	is_int(get_u64(obj, "tp_count"), 37, "tracepoint: 37 getpid() counted exactly");
-	is_int(get_u64(obj, "tp_cookie"), 0xc0ffee, "tracepoint: the program sees the bpf_cookie");
+	tu_do_getpid(37);
+	is_int(tu_get_u64(obj, "tp_count"), 37, "tracepoint: 37 getpid() counted exactly");
+	is_int(tu_get_u64(obj, "tp_cookie"), 0xc0ffee,
+	       "tracepoint: the program sees the bpf_cookie");
 	is_int(bl_link_detach(l), 0, "tracepoint: detach");
-	is_int(links_of(bl_program_id(p_tp)), 0, "tracepoint: no link left");
-	do_getpid(5);
-	is_int(get_u64(obj, "tp_count"), 37, "tracepoint: nothing counted after detach");
+	is_int(tu_links_of(bl_program_id(p_tp)), 0, "tracepoint: no link left");
+	tu_do_getpid(5);
+	is_int(tu_get_u64(obj, "tp_count"), 37, "tracepoint: nothing counted after detach");
 }
 
 static void test_tracepoint_ioctl(void)
@@ -198,7 +110,7 @@ static void test_tracepoint_ioctl(void)
 	struct bl_error err = { 0 };
 	struct bl_link *l;
 
-	set_u64(obj, "tp_count", 0);
+	tu_set_u64(obj, "tp_count", 0);
 	l = bl_attach_tracepoint(bl_program_fd(p_tp), "syscalls", "sys_enter_getpid", &o, &err);
 	if (!ok(l != NULL, "tracepoint ioctl: attach with PERF_EVENT_IOC_SET_BPF")) {
 		tap_diag("%s", err.msg);
@@ -207,12 +119,12 @@ static void test_tracepoint_ioctl(void)
 	like(bl_link_describe(l), "ioctl SET_BPF", "tracepoint ioctl: described (%s)",
 	     bl_link_describe(l));
 	is_int(link_type(bl_link_fd(l)), 0, "tracepoint ioctl: the fd is a perf event, not a link");
-	is_int(links_of(bl_program_id(p_tp)), 0, "tracepoint ioctl: no bpf link in the kernel");
-	do_getpid(23);
-	is_int(get_u64(obj, "tp_count"), 23, "tracepoint ioctl: 23 getpid() counted exactly");
+	is_int(tu_links_of(bl_program_id(p_tp)), 0, "tracepoint ioctl: no bpf link in the kernel");
+	tu_do_getpid(23);
+	is_int(tu_get_u64(obj, "tp_count"), 23, "tracepoint ioctl: 23 getpid() counted exactly");
 	is_int(bl_link_detach(l), 0, "tracepoint ioctl: detach");
-	do_getpid(4);
-	is_int(get_u64(obj, "tp_count"), 23, "tracepoint ioctl: nothing counted after detach");
+	tu_do_getpid(4);
+	is_int(tu_get_u64(obj, "tp_count"), 23, "tracepoint ioctl: nothing counted after detach");
 
 	o.bpf_cookie = 1;
 	l = bl_attach_tracepoint(bl_program_fd(p_tp), "syscalls", "sys_enter_getpid", &o, &err);
@@ -240,7 +152,7 @@ static void test_tracepoint_errors(void)
 	like(err.msg, "program type", "tracepoint: the message names the program type (%s)",
 	     err.msg);
 	bl_link_detach(l);
-	is_int(links_of(bl_program_id(p_raw)), 0, "tracepoint: the failed attach left no link");
+	is_int(tu_links_of(bl_program_id(p_raw)), 0, "tracepoint: the failed attach left no link");
 }
 
 static void test_raw_tp(void)
@@ -248,7 +160,7 @@ static void test_raw_tp(void)
 	struct bl_error err = { 0 };
 	struct bl_link *l;
 
-	set_u64(obj, "raw_count", 0);
+	tu_set_u64(obj, "raw_count", 0);
 	l = bl_attach_raw_tracepoint(bl_program_fd(p_raw), "sys_enter", &err);
 	if (!ok(l != NULL, "raw_tp: attach sys_enter")) {
 		tap_diag("%s", err.msg);
@@ -257,11 +169,11 @@ static void test_raw_tp(void)
 	is_int(link_type(bl_link_fd(l)), BPF_LINK_TYPE_RAW_TRACEPOINT,
 	       "raw_tp: the fd is a raw_tracepoint link");
 	do_getppid(41);
-	is_int(get_u64(obj, "raw_count"), 41, "raw_tp: 41 getppid() counted exactly");
+	is_int(tu_get_u64(obj, "raw_count"), 41, "raw_tp: 41 getppid() counted exactly");
 	is_int(bl_link_detach(l), 0, "raw_tp: detach");
-	is_int(links_of(bl_program_id(p_raw)), 0, "raw_tp: no link left");
+	is_int(tu_links_of(bl_program_id(p_raw)), 0, "raw_tp: no link left");
 	do_getppid(3);
-	is_int(get_u64(obj, "raw_count"), 41, "raw_tp: nothing counted after detach");
+	is_int(tu_get_u64(obj, "raw_count"), 41, "raw_tp: nothing counted after detach");
 
 	l = bl_attach_raw_tracepoint(bl_program_fd(p_raw), "no_such_tracepoint_bpfload", &err);
 	ok(l == NULL && err.err == -ENOENT, "raw_tp: a missing tracepoint is -ENOENT");
@@ -274,7 +186,7 @@ static void test_tp_btf(void)
 	struct bl_error err = { 0 };
 	struct bl_link *l;
 
-	set_u64(obj, "btf_count", 0);
+	tu_set_u64(obj, "btf_count", 0);
 	l = bl_program_attach(p_btf, &err);
 	if (!ok(l != NULL, "tp_btf: attach sched_process_fork from the section name")) {
 		tap_diag("%s", err.msg);
@@ -285,7 +197,7 @@ static void test_tp_btf(void)
 	is_int(link_type(bl_link_fd(l)), BPF_LINK_TYPE_RAW_TRACEPOINT,
 	       "tp_btf: the fd is a raw_tracepoint link");
 	do_forks(9);
-	is_int(get_u64(obj, "btf_count"), 9, "tp_btf: 9 forks counted exactly");
+	is_int(tu_get_u64(obj, "btf_count"), 9, "tp_btf: 9 forks counted exactly");
 	/* stays attached: attach_all must skip it */
 }
 
@@ -294,28 +206,29 @@ static void test_attach_all(void)
 	struct bl_error err = { 0 };
 	int n;
 
-	set_u64(obj, "tp_count", 0);
-	set_u64(obj, "raw_count", 0);
-	set_u64(obj, "btf_count", 0);
+	tu_set_u64(obj, "tp_count", 0);
+	tu_set_u64(obj, "raw_count", 0);
+	tu_set_u64(obj, "btf_count", 0);
 	n = bl_object_attach_all(obj, &err);
 	is_int(n, 2,
 	       "attach_all: tp and raw_tp attached (tp_btf was already, perf_event cannot be)");
 	if (n < 0)
 		tap_diag("%s", err.msg);
 	is_int(bl_object_attach_all(obj, &err), 0, "attach_all: a second call attaches nothing");
-	do_getpid(11);
+	tu_do_getpid(11);
 	do_getppid(12);
 	do_forks(3);
-	is_int(get_u64(obj, "tp_count"), 11, "attach_all: tracepoint counts 11");
-	is_int(get_u64(obj, "raw_count"), 12, "attach_all: raw_tp counts 12");
-	is_int(get_u64(obj, "btf_count"), 3, "attach_all: tp_btf counts 3");
-	is_int(links_of(bl_program_id(p_tp)) + links_of(bl_program_id(p_raw)) +
-	       links_of(bl_program_id(p_btf)), 3, "attach_all: three links in the kernel");
+	is_int(tu_get_u64(obj, "tp_count"), 11, "attach_all: tracepoint counts 11");
+	is_int(tu_get_u64(obj, "raw_count"), 12, "attach_all: raw_tp counts 12");
+	is_int(tu_get_u64(obj, "btf_count"), 3, "attach_all: tp_btf counts 3");
+	is_int(tu_links_of(bl_program_id(p_tp)) + tu_links_of(bl_program_id(p_raw)) +
+	       tu_links_of(bl_program_id(p_btf)), 3, "attach_all: three links in the kernel");
 	is_int(bl_object_detach_all(obj), 0, "detach_all");
-	is_int(links_of(bl_program_id(p_tp)) + links_of(bl_program_id(p_raw)) +
-	       links_of(bl_program_id(p_btf)), 0, "detach_all: no link left");
-	do_getpid(2);
-	is_int(get_u64(obj, "tp_count"), 11, "detach_all: programs stay loaded but count nothing");
+	is_int(tu_links_of(bl_program_id(p_tp)) + tu_links_of(bl_program_id(p_raw)) +
+	       tu_links_of(bl_program_id(p_btf)), 0, "detach_all: no link left");
+	tu_do_getpid(2);
+	is_int(tu_get_u64(obj, "tp_count"), 11,
+	       "detach_all: programs stay loaded but count nothing");
 	ok(bl_program_fd(p_tp) >= 0, "detach_all: the program is still loaded");
 }
 
@@ -405,12 +318,12 @@ static void test_perf_event(void)
 	}
 	ok(distinct, "perf_event: the fds are distinct");
 	is_int(links, cpus, "perf_event: each one is a perf_event bpf link");
-	is_int(links_of(bl_program_id(p_perf)), cpus, "perf_event: the kernel lists %d links",
+	is_int(tu_links_of(bl_program_id(p_perf)), cpus, "perf_event: the kernel lists %d links",
 	       cpus);
 	spin_on_each_cpu();
 	check_perf_counts("perf_event");
 	is_int(bl_link_detach(l), 0, "perf_event: detach");
-	is_int(links_of(bl_program_id(p_perf)), 0, "perf_event: no link left");
+	is_int(tu_links_of(bl_program_id(p_perf)), 0, "perf_event: no link left");
 
 	bl_object_set_global(obj, "perf_count", zero, sizeof(zero));
 	o.force_ioctl = true;
@@ -457,7 +370,7 @@ static void test_pin(void)
 		return;
 	}
 	snprintf(path, sizeof(path), "/sys/fs/bpf/bpfload-t-attach-%d", (int)getpid());
-	set_u64(obj, "raw_count", 0);
+	tu_set_u64(obj, "raw_count", 0);
 	l = bl_attach_raw_tracepoint(bl_program_fd(p_raw), "sys_enter", &err);
 	if (!ok(l != NULL, "pin: attach raw_tp")) {
 		tap_diag("%s", err.msg);
@@ -467,13 +380,13 @@ static void test_pin(void)
 	like(bl_link_describe(l), "pinned at", "pin: described (%s)", bl_link_describe(l));
 	bl_link_detach(l);
 	do_getppid(6);
-	is_int(get_u64(obj, "raw_count"), 6, "pin: the pinned link still runs after detach");
-	is_int(links_of(bl_program_id(p_raw)), 1, "pin: the kernel still has the link");
+	is_int(tu_get_u64(obj, "raw_count"), 6, "pin: the pinned link still runs after detach");
+	is_int(tu_links_of(bl_program_id(p_raw)), 1, "pin: the kernel still has the link");
 	unlink(path);
 	(void)id;
-	for (int i = 0; i < 100 && links_of(bl_program_id(p_raw)); i++)
+	for (int i = 0; i < 100 && tu_links_of(bl_program_id(p_raw)); i++)
 		usleep(10000);
-	is_int(links_of(bl_program_id(p_raw)), 0, "pin: unlinking the pin releases it");
+	is_int(tu_links_of(bl_program_id(p_raw)), 0, "pin: unlinking the pin releases it");
 
 	l = bl_attach_tracepoint(bl_program_fd(p_tp), "syscalls", "sys_enter_getpid",
 				 &(struct bl_tracepoint_opts){ .force_ioctl = true }, &err);
@@ -489,7 +402,7 @@ static void test_pin(void)
 static void test_parallel_detach(void)
 {
 	struct bl_error err = { 0 };
-	struct bl_object *many = bl_object_open(obj_path("attach_many"), NULL, &err);
+	struct bl_object *many = bl_object_open(tu_obj_path("attach_many"), NULL, &err);
 	struct bl_link *links[32];
 	double t, serial, parallel;
 	int n = 0;
@@ -523,7 +436,7 @@ static void test_parallel_detach(void)
 			 "serial detach was already fast (%.3f s): nothing to compare", serial);
 	n = 0;
 	for (int i = 0; i < 32; i++)
-		n += links_of(bl_program_id(bl_object_program(many, i)));
+		n += tu_links_of(bl_program_id(bl_object_program(many, i)));
 	is_int(n, 0, "teardown: no link left");
 	bl_object_close(many);
 }
@@ -537,7 +450,7 @@ int main(void)
 
 	if (geteuid())
 		tap_skip_all("needs root");
-	obj = bl_object_open(obj_path("attach_trace"), NULL, &err);
+	obj = bl_object_open(tu_obj_path("attach_trace"), NULL, &err);
 	if (!obj)
 		tap_bail("cannot open attach_trace.o: %s", err.msg);
 	bl_object_set_global(obj, "target_tgid", &tgid, sizeof(tgid));
@@ -570,8 +483,8 @@ int main(void)
 	ok(bl_program_attach(p_raw, &err) != NULL, "close: attach raw_tp and leave it");
 	bl_object_close(obj);
 	for (int i = 0; i < 4; i++) {
-		is_int(links_of(ids[i]), 0, "close: no link of program %u left", ids[i]);
-		ok(prog_gone(ids[i]), "close: program %u is gone from the kernel", ids[i]);
+		is_int(tu_links_of(ids[i]), 0, "close: no link of program %u left", ids[i]);
+		ok(tu_prog_gone(ids[i]), "close: program %u is gone from the kernel", ids[i]);
 	}
 	return tap_done();
 }

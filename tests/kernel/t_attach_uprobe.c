@@ -23,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,130 +30,16 @@
 #include <bpfload/attach.h>
 #include <bpfload/sys.h>
 #include "tap.h"
+#include "testutil.h"
 
-#define TRACEFS_MAGIC 0x74726163
-
-/* ---- helpers (each t_attach_* test has its own copy) --------------------- */
-
-static char obj_dir[PATH_MAX];
-
-static const char *obj_path(const char *name)
-{
-	static char path[PATH_MAX + 64];
-	char exe[PATH_MAX - 16], *slash;
-	const char *env = getenv("BPFLOAD_TEST_OBJS");
-	ssize_t n;
-
-	if (!obj_dir[0] && env && *env)
-		snprintf(obj_dir, sizeof(obj_dir), "%s", env);
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (!obj_dir[0] && n > 0) {
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-		snprintf(path, sizeof(path), "%s/%s.o", exe, name);
-		if (!access(path, R_OK))
-			snprintf(obj_dir, sizeof(obj_dir), "%s", exe);
-		snprintf(path, sizeof(path), "%s/../objs/%s.o", exe, name);
-		if (!obj_dir[0] && !access(path, R_OK))
-			snprintf(obj_dir, sizeof(obj_dir), "%s/../objs", exe);
-	}
-	if (!obj_dir[0])
-		snprintf(obj_dir, sizeof(obj_dir), "build/tests/objs");
-	snprintf(path, sizeof(path), "%s/%s.o", obj_dir, name);
-	return path;
-}
-
-static __u64 get_u64(struct bl_object *obj, const char *var)
-{
-	__u64 v = ~0ULL;
-
-	if (bl_object_get_global(obj, var, &v, sizeof(v)))
-		tap_diag("cannot read %s", var);
-	return v;
-}
-
-static void set_u64(struct bl_object *obj, const char *var, __u64 v)
-{
-	bl_object_set_global(obj, var, &v, sizeof(v));
-}
-
-static int links_of(__u32 prog_id)
-{
-	__u32 id = 0;
-	int n = 0;
-
-	while (!bl_sys_link_get_next_id(id, &id)) {
-		struct bpf_link_info info;
-		__u32 len = sizeof(info);
-		int fd = bl_sys_link_get_fd_by_id(id);
-
-		if (fd < 0)
-			continue;
-		memset(&info, 0, sizeof(info));
-		if (!bl_sys_obj_get_info_by_fd(fd, &info, &len) && info.prog_id == prog_id)
-			n++;
-		close(fd);
-	}
-	return n;
-}
-
-static bool prog_gone(__u32 id)
-{
-	for (int i = 0; i < 200; i++) {
-		int fd = bl_sys_prog_get_fd_by_id(id);
-
-		if (fd == -ENOENT)
-			return true;
-		if (fd >= 0)
-			close(fd);
-		usleep(10000);
-	}
-	return false;
-}
-
-static const char *tracefs(void)
-{
-	struct statfs st;
-
-	if (!statfs("/sys/kernel/tracing", &st) && (unsigned long)st.f_type == TRACEFS_MAGIC)
-		return "/sys/kernel/tracing";
-	return "/sys/kernel/debug/tracing";
-}
-
-/* Lines of <tracefs>/file that contain needle. */
-static int events_with(const char *file, const char *needle)
-{
-	char path[256], line[PATH_MAX + 128];
-	int n = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", tracefs(), file);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		n += strstr(line, needle) != NULL;
-	fclose(f);
-	return n;
-}
-
-/* "bpfload_<pid>_": the names of legacy events made by pid */
-static int events_of(pid_t pid)
-{
-	char needle[64];
-
-	snprintf(needle, sizeof(needle), "bpfload_%d_", (int)pid);
-	return events_with("kprobe_events", needle) + events_with("uprobe_events", needle);
-}
+/* ---- helpers ------------------------------------------------------------ */
 
 static int tracefs_write(const char *file, const char *text)
 {
 	char path[256];
 	int fd, ret = 0;
 
-	snprintf(path, sizeof(path), "%s/%s", tracefs(), file);
+	snprintf(path, sizeof(path), "%s/%s", tu_tracefs_dir(), file);
 	fd = open(path, O_WRONLY | O_APPEND);
 	if (fd < 0)
 		return -errno;
@@ -216,10 +101,10 @@ static void test_pair(const char *name, const struct bl_uprobe_opts *o, const ch
 	struct bl_link *in, *out;
 	const int n = 50;
 
-	set_u64(obj, "entry_count", 0);
-	set_u64(obj, "entry_arg_sum", 0);
-	set_u64(obj, "return_count", 0);
-	set_u64(obj, "return_sum", 0);
+	tu_set_u64(obj, "entry_count", 0);
+	tu_set_u64(obj, "entry_arg_sum", 0);
+	tu_set_u64(obj, "return_count", 0);
+	tu_set_u64(obj, "return_sum", 0);
 	in = bl_attach_uprobe(bl_program_fd(p_entry), exe, "bl_attach_test_target", 0, false,
 			      -1, o, &err);
 	if (!ok(in != NULL, "%s: uprobe attached", name))
@@ -236,20 +121,20 @@ static void test_pair(const char *name, const struct bl_uprobe_opts *o, const ch
 	like(bl_link_describe(in), via, "%s: %s", name, bl_link_describe(in));
 	like(bl_link_describe(out), "uretprobe", "%s: %s", name, bl_link_describe(out));
 	if (o && o->force_legacy)
-		is_int(events_of(getpid()), 2, "%s: two events in uprobe_events", name);
+		is_int(tu_events_of(getpid()), 2, "%s: two events in uprobe_events", name);
 	call_target(n);
-	is_int(get_u64(obj, "entry_count"), n, "%s: %d calls counted", name, n);
-	is_int(get_u64(obj, "entry_arg_sum"), n * (n + 1) / 2, "%s: the arguments add up", name);
-	is_int(get_u64(obj, "return_count"), n, "%s: %d returns counted", name, n);
-	is_int(get_u64(obj, "return_sum"), 3 * n * (n + 1) / 2 + n, "%s: the return values add up",
-	       name);
+	is_int(tu_get_u64(obj, "entry_count"), n, "%s: %d calls counted", name, n);
+	is_int(tu_get_u64(obj, "entry_arg_sum"), n * (n + 1) / 2, "%s: the arguments add up", name);
+	is_int(tu_get_u64(obj, "return_count"), n, "%s: %d returns counted", name, n);
+	is_int(tu_get_u64(obj, "return_sum"), 3 * n * (n + 1) / 2 + n,
+	       "%s: the return values add up", name);
 	is_int(bl_link_detach(in), 0, "%s: detach the uprobe", name);
 	is_int(bl_link_detach(out), 0, "%s: detach the uretprobe", name);
-	is_int(events_of(getpid()), 0, "%s: no event of ours left in tracefs", name);
-	is_int(links_of(bl_program_id(p_entry)) + links_of(bl_program_id(p_return)), 0,
+	is_int(tu_events_of(getpid()), 0, "%s: no event of ours left in tracefs", name);
+	is_int(tu_links_of(bl_program_id(p_entry)) + tu_links_of(bl_program_id(p_return)), 0,
 	       "%s: no link left", name);
 	call_target(3);
-	is_int(get_u64(obj, "entry_count"), n, "%s: nothing counted after detach", name);
+	is_int(tu_get_u64(obj, "entry_count"), n, "%s: nothing counted after detach", name);
 }
 
 /* A child that calls the target n times when told to, then exits. */
@@ -290,7 +175,7 @@ static void test_pid_filter(const char *name, bool legacy)
 	pid_t child;
 	int go;
 
-	set_u64(obj, "any_count", 0);
+	tu_set_u64(obj, "any_count", 0);
 	child = caller_child(30, &go);
 	l = bl_attach_uprobe(bl_program_fd(p_any), exe, "bl_attach_test_target", 0, false, 0,
 			     &o, &err);
@@ -302,10 +187,11 @@ static void test_pid_filter(const char *name, bool legacy)
 	like(bl_link_describe(l), "pid", "%s: %s", name, bl_link_describe(l));
 	call_target(20);
 	run_child(child, go);
-	is_int(get_u64(obj, "any_count"), 20, "%s: our 20 calls counted, not the child's 30", name);
+	is_int(tu_get_u64(obj, "any_count"), 20, "%s: our 20 calls counted, not the child's 30",
+	       name);
 	bl_link_detach(l);
 
-	set_u64(obj, "any_count", 0);
+	tu_set_u64(obj, "any_count", 0);
 	child = caller_child(30, &go);
 	l = bl_attach_uprobe(bl_program_fd(p_any), exe, "bl_attach_test_target", 0, false, child,
 			     &o, &err);
@@ -316,9 +202,10 @@ static void test_pid_filter(const char *name, bool legacy)
 	}
 	call_target(20);
 	run_child(child, go);
-	is_int(get_u64(obj, "any_count"), 30, "%s: the child's 30 calls counted, not ours", name);
+	is_int(tu_get_u64(obj, "any_count"), 30, "%s: the child's 30 calls counted, not ours",
+	       name);
 	bl_link_detach(l);
-	is_int(events_of(getpid()), 0, "%s: no event of ours left", name);
+	is_int(tu_events_of(getpid()), 0, "%s: no event of ours left", name);
 }
 
 static void test_section(void)
@@ -327,15 +214,15 @@ static void test_section(void)
 	struct bl_link *l;
 	int n;
 
-	set_u64(obj, "sec_count", 0);
+	tu_set_u64(obj, "sec_count", 0);
 	n = bl_object_attach_all(obj, &err);
 	is_int(n, 1, "section: attach_all attaches the one uprobe whose section names a target");
 	if (n < 0)
 		tap_diag("%s", err.msg);
 	call_target(17);
-	is_int(get_u64(obj, "sec_count"), 17, "section: uprobe//proc/self/exe:... counts 17");
+	is_int(tu_get_u64(obj, "sec_count"), 17, "section: uprobe//proc/self/exe:... counts 17");
 	is_int(bl_object_detach_all(obj), 0, "section: detach_all");
-	is_int(links_of(bl_program_id(p_sec)), 0, "section: no link left");
+	is_int(tu_links_of(bl_program_id(p_sec)), 0, "section: no link left");
 
 	l = bl_program_attach(p_entry, &err);
 	ok(l == NULL && err.err == -EOPNOTSUPP, "section: a bare 'uprobe' section is refused");
@@ -426,16 +313,16 @@ static void test_exit_and_signal(void)
 	ok(child_ready(ready), "exit: a child attached two legacy uprobes");
 	waitpid(pid, &status, 0);
 	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit: the child exited normally");
-	is_int(events_of(pid), 0, "exit: its events were removed at exit()");
+	is_int(tu_events_of(pid), 0, "exit: its events were removed at exit()");
 
 	pid = legacy_child(&ready, false);
 	ok(child_ready(ready), "signal: a child attached two legacy uprobes");
-	is_int(events_of(pid), 2, "signal: its two events are in uprobe_events");
+	is_int(tu_events_of(pid), 2, "signal: its two events are in uprobe_events");
 	kill(pid, SIGTERM);
 	waitpid(pid, &status, 0);
 	ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM,
 	   "signal: SIGTERM still ended the child");
-	is_int(events_of(pid), 0, "signal: its events were removed on SIGTERM");
+	is_int(tu_events_of(pid), 0, "signal: its events were removed on SIGTERM");
 }
 
 static void test_stale_cleanup(void)
@@ -466,7 +353,7 @@ static void test_stale_cleanup(void)
 	ok(child_ready(ready_dead), "stale: a second child holds two legacy uprobes");
 	kill(dead, SIGKILL);
 	waitpid(dead, NULL, 0);
-	is_int(events_of(dead), 2, "stale: SIGKILL left the dead child's two events behind");
+	is_int(tu_events_of(dead), 2, "stale: SIGKILL left the dead child's two events behind");
 
 	n = bl_tracefs_cleanup_stale(&err);
 	ok(n >= 2, "stale: cleanup removed the dead child's events (%d removed)", n);
@@ -474,14 +361,14 @@ static void test_stale_cleanup(void)
 	snprintf(needle, sizeof(needle), "bpfload_%d_", (int)dead);
 	like(err.msg, needle, "stale: the report names them");
 	like(err.msg, "is gone", "stale: the report says why");
-	is_int(events_of(dead), 0, "stale: the dead child's events are gone");
-	is_int(events_of(alive), 2, "stale: the live child's events are kept");
-	is_int(events_of(getpid()), 1, "stale: our own event is kept");
-	is_int(events_with("uprobe_events", fname), 1, "stale: the foreign event is kept");
+	is_int(tu_events_of(dead), 0, "stale: the dead child's events are gone");
+	is_int(tu_events_of(alive), 2, "stale: the live child's events are kept");
+	is_int(tu_events_of(getpid()), 1, "stale: our own event is kept");
+	is_int(tu_events_with("uprobe_events", fname), 1, "stale: the foreign event is kept");
 
 	kill(alive, SIGTERM);
 	waitpid(alive, NULL, 0);
-	is_int(events_of(alive), 0, "stale: the live child removed its events on SIGTERM");
+	is_int(tu_events_of(alive), 0, "stale: the live child removed its events on SIGTERM");
 	bl_link_detach(mine);
 	snprintf(foreign, sizeof(foreign), "-:uprobes/%s\n", fname);
 	is_int(tracefs_write("uprobe_events", foreign), 0, "stale: the foreign event removed");
@@ -504,7 +391,7 @@ int main(void)
 	    access("/sys/kernel/tracing/uprobe_events", F_OK) &&
 	    access("/sys/kernel/debug/tracing/uprobe_events", F_OK))
 		tap_skip_all("this kernel has neither the uprobe PMU nor uprobe_events");
-	obj = bl_object_open(obj_path("attach_uprobe"), NULL, &err);
+	obj = bl_object_open(tu_obj_path("attach_uprobe"), NULL, &err);
 	if (!obj)
 		tap_bail("cannot open attach_uprobe.o: %s", err.msg);
 	bl_object_set_global(obj, "target_tgid", &tgid, sizeof(tgid));
@@ -544,9 +431,9 @@ int main(void)
 	ok(bl_program_attach(p_sec, &err) != NULL, "close: attach and leave it to close");
 	bl_object_close(obj);
 	for (int i = 0; i < 4; i++) {
-		is_int(links_of(ids[i]), 0, "close: no link of program %u left", ids[i]);
-		ok(prog_gone(ids[i]), "close: program %u is gone", ids[i]);
+		is_int(tu_links_of(ids[i]), 0, "close: no link of program %u left", ids[i]);
+		ok(tu_prog_gone(ids[i]), "close: program %u is gone", ids[i]);
 	}
-	is_int(events_of(getpid()), 0, "close: no tracefs event of ours left");
+	is_int(tu_events_of(getpid()), 0, "close: no tracefs event of ours left");
 	return tap_done();
 }

@@ -18,6 +18,8 @@
  *     kernel reports them with PERF_RECORD_LOST, and received + lost ==
  *     sent exactly, with the lost callback, the counter and the
  *     program's own failure count agreeing;
+ *   - bl_perfbuf_run() delivers while it runs and ends on its duration
+ *     and on a flag set by a signal handler;
  *   - a callback error stops the drain; wrong map types and maps smaller
  *     than the CPU count are refused with a message;
  *   - after bl_perfbuf_free() the map no longer holds our events (the
@@ -26,6 +28,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -303,7 +306,7 @@ static void test_per_cpu(struct env *v, int online)
 static void test_rate(struct env *v)
 {
 	struct check c = { 0 };
-	struct bl_perfbuf_opts o = { .pages = 256 };
+	struct bl_perfbuf_opts o = { .pages = 1024 };
 	struct bl_perfbuf *pb = reader(v, &c, &o, "rate");
 	struct producer p = { .n = 20000, .cpu = 0, .hop = 1000, .rate = 20000 };
 	unsigned char *seen = calloc(MAX_SEQ, 1);
@@ -318,7 +321,9 @@ static void test_rate(struct env *v)
 	c.seen = seen;
 	knobs(v, 10);
 	/* 20000 calls x 10 records at 20000 calls/s: 200k records/s for 1 s,
-	 * hopping CPU every 1000 calls; 1 MiB rings, watermark 256 KiB */
+	 * hopping CPU every 1000 calls; 4 MiB rings (250 ms of records, so a
+	 * busy machine may keep the reader off its CPU that long), wakeups
+	 * at 1 MiB */
 	pthread_create(&p.th, NULL, producer_fn, &p);
 	while (c.count < 200000 && now_ns() < end && bl_perfbuf_lost(pb) == 0)
 		bl_perfbuf_poll(pb, 100);
@@ -326,6 +331,10 @@ static void test_rate(struct env *v)
 	bl_perfbuf_consume(pb);
 	is_int(c.count, 200000, "rate: 200000 samples at 200k/s, all received");
 	is_int(bl_perfbuf_lost(pb), 0, "rate: none lost");
+	if (c.count != 200000)
+		tap_diag("  the producer ran %llu calls; failed outputs %llu",
+			 (unsigned long long)get_u64(v, "next_seq") / 10,
+			 (unsigned long long)get_u64(v, "failed"));
 	is_int(get_u64(v, "failed"), 0, "rate: the program's output never failed");
 	for (int i = 0; i < 200000; i++)
 		missing += seen[i] != 1;
@@ -442,6 +451,49 @@ static void test_callback_error(struct env *v)
 	bl_perfbuf_free(pb);
 }
 
+static volatile sig_atomic_t stop_flag;
+
+static void on_alarm(int sig)
+{
+	stop_flag = 1;
+}
+
+static void test_run(struct env *v)
+{
+	struct check c = { 0 };
+	struct bl_perfbuf *pb = reader(v, &c, NULL, "run");
+	struct producer p = { .n = 100, .cpu = 0, .hop = 10, .start_delay_ns = 50000000 };
+	struct sigaction sa;
+	__u64 t0;
+	int r;
+
+	if (!pb)
+		return;
+	knobs(v, 1);
+	pthread_create(&p.th, NULL, producer_fn, &p);
+	t0 = now_ns();
+	r = bl_perfbuf_run(pb, 300, NULL);
+	t0 = (now_ns() - t0) / 1000000;
+	pthread_join(p.th, NULL);
+	ok(r == 0 && t0 >= 290 && t0 < 3000, "run: a 300 ms run returns 0 after %llu ms",
+	   (unsigned long long)t0);
+	is_int(c.count, 100, "run: it delivered the 100 samples made meanwhile (below the"
+	       " watermark: by the timed drain)");
+
+	stop_flag = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;	/* no SA_RESTART: epoll_wait returns EINTR */
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(1);
+	t0 = now_ns();
+	r = bl_perfbuf_run(pb, 20000, &stop_flag);
+	t0 = (now_ns() - t0) / 1000000;
+	signal(SIGALRM, SIG_DFL);
+	ok(r == 0 && t0 < 3000, "run: a flag set by SIGALRM's handler ends a 20 s run after"
+	   " %llu ms", (unsigned long long)t0);
+	bl_perfbuf_free(pb);
+}
+
 static void test_refused(void)
 {
 	struct bl_error e = { 0 };
@@ -506,6 +558,7 @@ int main(void)
 	test_watermark(&v);
 	test_overrun(&v);
 	test_callback_error(&v);
+	test_run(&v);
 	test_refused();
 	test_free_clears_map(&v);
 	env_close(&v);

@@ -17,12 +17,15 @@
  *     so the reader meets busy records): every record once, each
  *     producer's in order;
  *   - a callback error stops the drain and the rest comes next time;
+ *   - bl_ringbuf_run() delivers while it runs and ends on its duration
+ *     and on a flag set by a signal handler;
  *   - a map of the wrong type is refused with a message;
  *   - no fd is left behind.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -490,6 +493,52 @@ static void test_callback_error(struct env *v)
 	bl_ringbuf_free(rb);
 }
 
+static volatile sig_atomic_t stop_flag;
+
+static void on_alarm(int sig)
+{
+	stop_flag = 1;
+}
+
+static void test_run(struct env *v)
+{
+	struct check c = { .ring = 0, .in_order = true };
+	struct bl_error e = { 0 };
+	struct bl_ringbuf *rb = bl_ringbuf_new(NULL, &e);
+	struct producer p = { .n = 100, .cpu = -1, .start_delay_ns = 50000000 };
+	struct sigaction sa;
+	__u64 t0;
+	int r;
+
+	if (!rb || bl_ringbuf_add(rb, v->rb0, on_record, &c, &e) != 0) {
+		ok(0, "run: set up: %s", e.msg);
+		bl_ringbuf_free(rb);
+		return;
+	}
+	knobs(v, 1, 0, 0, 0);
+	pthread_create(&p.th, NULL, producer_fn, &p);
+	t0 = now_ns();
+	r = bl_ringbuf_run(rb, 300, NULL);
+	t0 = (now_ns() - t0) / 1000000;
+	pthread_join(p.th, NULL);
+	ok(r == 0 && t0 >= 290 && t0 < 3000, "run: a 300 ms run returns 0 after %llu ms",
+	   (unsigned long long)t0);
+	is_int(c.count, 100, "run: it delivered the 100 records made meanwhile");
+
+	stop_flag = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;	/* no SA_RESTART: epoll_wait returns EINTR */
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(1);
+	t0 = now_ns();
+	r = bl_ringbuf_run(rb, 20000, &stop_flag);
+	t0 = (now_ns() - t0) / 1000000;
+	signal(SIGALRM, SIG_DFL);
+	ok(r == 0 && t0 < 3000, "run: a flag set by SIGALRM's handler ends a 20 s run after"
+	   " %llu ms", (unsigned long long)t0);
+	bl_ringbuf_free(rb);
+}
+
 static void test_wrong_map(void)
 {
 	struct bl_error e = { 0 };
@@ -526,6 +575,7 @@ int main(void)
 	test_no_wakeup(&v);
 	test_two_producers(&v);
 	test_callback_error(&v);
+	test_run(&v);
 	test_wrong_map();
 	env_close(&v);
 	is_int(tu_count_fds(), fds, "every fd closed at the end");

@@ -4,7 +4,8 @@
  *
  * Everything here talks to the kernel through bpfload's own thin
  * wrappers (bpfload/sys.h), so the tests exercise the same system-call
- * layer the loader uses, and nothing else.
+ * layer the loader uses, and nothing else (tu_get_u64() and
+ * tu_set_u64() use the object API of bpfload.h).
  */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -17,11 +18,13 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <linux/if_ether.h>
 #include <linux/ip.h>
 
+#include <bpfload.h>
 #include <bpfload/sys.h>
 #include "testutil.h"
 
@@ -34,12 +37,30 @@ const char *tu_obj_path(const char *name)
 	static unsigned int next;
 	const char *dir = getenv("BPFLOAD_TEST_OBJS");
 	size_t len = strlen(name);
+	const char *ext = len > 2 && !strcmp(name + len - 2, ".o") ? "" : ".o";
 	char *buf = bufs[next++ % TU_ARRAY_SIZE(bufs)];
+	char exe[PATH_MAX - 16], *slash;	/* leaves room for the file name */
+	ssize_t n;
 
-	if (!dir || !*dir)
-		dir = "build/tests/objs";
-	snprintf(buf, PATH_MAX, "%s/%s%s", dir, name,
-		 len > 2 && !strcmp(name + len - 2, ".o") ? "" : ".o");
+	if (dir && *dir) {
+		snprintf(buf, PATH_MAX, "%s/%s%s", dir, name, ext);
+		return buf;
+	}
+	/* the folder of the test program: /t in the VM guests */
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
+		snprintf(buf, PATH_MAX, "%s/%s%s", exe, name, ext);
+		if (!access(buf, R_OK))
+			return buf;
+		snprintf(buf, PATH_MAX, "%s/../objs/%s%s", exe, name, ext);
+		if (!access(buf, R_OK))
+			return buf;
+	}
+	snprintf(buf, PATH_MAX, "build/tests/objs/%s%s", name, ext);
 	return buf;
 }
 
@@ -339,7 +360,90 @@ void tu_sort_ids(__u32 *ids, size_t n)
 	qsort(ids, n, sizeof(*ids), cmp_u32);
 }
 
+int tu_links_of(__u32 prog_id)
+{
+	struct bpf_link_info info;
+	__u32 id = 0;
+	int n = 0;
+
+	while (!bl_sys_link_get_next_id(id, &id)) {
+		int fd = bl_sys_link_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;
+		if (!tu_link_info(fd, &info) && info.prog_id == prog_id)
+			n++;
+		close(fd);
+	}
+	return n;
+}
+
+bool tu_prog_gone(__u32 id)
+{
+	for (int i = 0; i < 200; i++) {
+		int fd = bl_sys_prog_get_fd_by_id(id);
+
+		if (fd == -ENOENT)
+			return true;
+		if (fd >= 0)
+			close(fd);
+		usleep(10000);
+	}
+	return false;
+}
+
+/* ---- globals of a loaded object -------------------------------------------- */
+
+__u64 tu_get_u64(struct bl_object *obj, const char *var)
+{
+	__u64 v = ~0ULL;
+
+	if (bl_object_get_global(obj, var, &v, sizeof(v))) {
+		printf("# cannot read %s\n", var);	/* as tap_diag() */
+		fflush(stdout);
+	}
+	return v;
+}
+
+void tu_set_u64(struct bl_object *obj, const char *var, __u64 v)
+{
+	bl_object_set_global(obj, var, &v, sizeof(v));
+}
+
 /* ---- tracing and running ---------------------------------------------------- */
+
+const char *tu_tracefs_dir(void)
+{
+	struct statfs st;
+
+	if (!statfs(TU_TRACEFS, &st) && (unsigned long)st.f_type == TRACEFS_MAGIC)
+		return TU_TRACEFS;
+	return "/sys/kernel/debug/tracing";
+}
+
+int tu_events_with(const char *file, const char *needle)
+{
+	char path[256], line[PATH_MAX + 128];
+	int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tu_tracefs_dir(), file);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, needle) != NULL;
+	fclose(f);
+	return n;
+}
+
+int tu_events_of(pid_t pid)
+{
+	char needle[64];
+
+	snprintf(needle, sizeof(needle), "bpfload_%d_", (int)pid);
+	return tu_events_with("kprobe_events", needle) + tu_events_with("uprobe_events", needle);
+}
 
 int tu_tracepoint_id(const char *cat, const char *name)
 {
@@ -386,6 +490,24 @@ int tu_attach_tracepoint(int prog_fd, const char *cat, const char *name, int *pe
 	}
 	*perf_fd = pfd;
 	return link;
+}
+
+int tu_do_opens(int n)
+{
+	int fd = -1;
+
+	for (int i = 0; i < n; i++) {
+		fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0)
+			close(fd);
+	}
+	return fd;
+}
+
+void tu_do_getpid(int n)
+{
+	for (int i = 0; i < n; i++)
+		syscall(SYS_getpid);
 }
 
 int tu_possible_cpus(void)

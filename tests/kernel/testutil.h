@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <bpfload/uapi.h>
 
 #define TU_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -20,10 +21,15 @@
 #define TU_BPFFS	"/sys/fs/bpf"
 #define TU_TRACEFS	"/sys/kernel/tracing"
 
+struct bl_object;
+
 /*
  * Path of test object NAME ("globals" or "globals.o"): in
- * $BPFLOAD_TEST_OBJS if set, else build/tests/objs.  The result lives in
- * one of a few rotating static buffers: copy it if you keep it long.
+ * $BPFLOAD_TEST_OBJS if set; else next to the running test program if it
+ * is there (the VM guests ship everything to /t/), else in ../objs from
+ * it (build/tests/kernel -> build/tests/objs); else build/tests/objs
+ * (from the repository root).  The result lives in one of a few rotating
+ * static buffers: copy it if you keep it long.
  */
 const char *tu_obj_path(const char *name);
 
@@ -93,7 +99,31 @@ __u32 tu_map_id(int fd);
 /* Sort ids ascending (for comparing id sets). */
 void tu_sort_ids(__u32 *ids, size_t n);
 
+/* How many links in the kernel have program prog_id (0 if none). */
+int tu_links_of(__u32 prog_id);
+/* Is program id gone?  The kernel frees programs a little after the
+ * last reference goes: this waits up to 2 s for it. */
+bool tu_prog_gone(__u32 id);
+
+/* ---- globals of a loaded object ---------------------------------------------- */
+
+/* The __u64 global var of obj; ~0 and a diagnostic ("# cannot read
+ * VAR") when it cannot be read. */
+__u64 tu_get_u64(struct bl_object *obj, const char *var);
+/* Set the __u64 global var of obj (errors are ignored). */
+void tu_set_u64(struct bl_object *obj, const char *var, __u64 v);
+
 /* ---- tracing and running ------------------------------------------------ */
+
+/* Where tracefs is: TU_TRACEFS when tracefs is mounted there, else
+ * /sys/kernel/debug/tracing.  Mounts nothing. */
+const char *tu_tracefs_dir(void);
+/* How many lines of tracefs FILE ("kprobe_events") contain needle; 0 if
+ * it cannot be read. */
+int tu_events_with(const char *file, const char *needle);
+/* The legacy kprobe and uprobe events made by process pid: lines of
+ * kprobe_events and uprobe_events naming "bpfload_<pid>_". */
+int tu_events_of(pid_t pid);
 
 /* The id of tracefs event CAT/NAME (events/CAT/NAME/id), or -errno.
  * Mounts tracefs first when needed. */
@@ -106,6 +136,12 @@ int tu_tracepoint_id(const char *cat, const char *name);
  * (nothing left open).  Close the link first, then the event.
  */
 int tu_attach_tracepoint(int prog_fd, const char *cat, const char *name, int *perf_fd);
+
+/* n open() and close() of "/": n calls of do_sys_openat2 to probe.
+ * Returns the fd the last open() gave (-1 when n is 0). */
+int tu_do_opens(int n);
+/* n getpid() system calls (by syscall(2): libc may cache getpid()). */
+void tu_do_getpid(int n);
 
 /* The number of possible CPUs (the size of per-CPU map values). */
 int tu_possible_cpus(void);

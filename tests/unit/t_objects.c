@@ -120,8 +120,9 @@ static void check_relocs(const struct bl_program *p, const struct rel_exp *r, si
 				  in->imm == 0;
 			break;
 		case BL_RELOC_MAP_VALUE:
-			insn_ok = in->code == INSN_LD_IMM64 && in->src_reg == BPF_PSEUDO_MAP_VALUE &&
-				  in->imm == 0 && in[1].imm == (__s32)r[i].offset;
+			insn_ok = in->code == INSN_LD_IMM64 &&
+				  in->src_reg == BPF_PSEUDO_MAP_VALUE && in->imm == 0 &&
+				  in[1].imm == (__s32)r[i].offset;
 			break;
 		case BL_RELOC_CALL:
 			insn_ok = in->code == INSN_CALL && in->src_reg == BPF_PSEUDO_CALL;
@@ -250,24 +251,125 @@ static bool has_reloc(const struct bl_program *p, __u32 insn, enum bl_reloc_kind
 	return false;
 }
 
+/* What check_linking() knows about one program. */
+struct lcheck {
+	const struct bl_program *p;
+	const struct img *im;
+	const struct bpf_insn *insns;
+	struct chunk_exp c[64];
+	size_t nc;
+	size_t calls, nld, bad;
+};
+
+/*
+ * ld_imm64 at insn at, from oi, with a relocation against sym: a map, a
+ * global or (in a code section) a function pointer to its copy.
+ */
+static void check_ld_imm64(struct lcheck *lc, __u32 at, const struct bpf_insn *oi,
+			   const struct bpf_insn *oi2, const Elf64_Sym *sym)
+{
+	const struct bpf_insn *ni = &lc->insns[at];
+	const char *pname = bl_program_name(lc->p);
+	bool good;
+
+	lc->nld++;
+	if (ou_shdr(lc->im, sym->st_shndx).sh_flags & SHF_EXECINSTR) {
+		const char *callee = ou_func_at(lc->im, sym->st_shndx, sym->st_value + oi->imm);
+		__s64 target = (__s64)at + ni->imm + 1;
+		int k = chunk_index_at(lc->c, lc->nc, target);
+
+		good = ni->src_reg == BPF_PSEUDO_FUNC && callee && k >= 0 &&
+		       !strcmp(lc->c[k].name, callee) && has_reloc(lc->p, at, BL_RELOC_FUNC_PTR);
+		ok(good, "%s: %s insn %u: function pointer to %s lands on its copy (insn %lld)",
+		   how, pname, at, callee ? callee : "?", (long long)target);
+	} else {
+		good = (ni->src_reg == BPF_PSEUDO_MAP_FD &&
+			has_reloc(lc->p, at, BL_RELOC_MAP_FD)) ||
+		       (ni->src_reg == BPF_PSEUDO_MAP_VALUE &&
+			has_reloc(lc->p, at, BL_RELOC_MAP_VALUE));
+		if (!good)
+			lc->bad++;
+	}
+	/* the rest of both halves is unchanged */
+	if (oi->dst_reg != ni->dst_reg || oi->off != ni->off || ni[1].code != oi2->code)
+		lc->bad++;
+}
+
+/*
+ * BPF-to-BPF call at insn at (byte off of chunk ci's section), from oi:
+ * where the original code went (with its relocation against sym, if
+ * any), and where the copy goes now.
+ */
+static void check_call(struct lcheck *lc, size_t ci, __u32 j, const struct bpf_insn *oi,
+		       const Elf64_Sym *sym)
+{
+	const struct chunk_exp *ch = &lc->c[ci];
+	__u32 at = ch->start + j;
+	const struct bpf_insn *ni = &lc->insns[at];
+	__s64 next = ((__s64)oi->imm + 1) * 8, target = (__s64)at + ni->imm + 1;
+	int tsec = sym ? sym->st_shndx : ch->shndx;
+	__s64 toff = sym ? (__s64)sym->st_value + next : (__s64)(ch->off + j * 8) + next;
+	const char *callee = ou_func_at(lc->im, tsec, toff);
+	int k = chunk_index_at(lc->c, lc->nc, target);
+
+	lc->calls++;
+	ok(callee && k >= 0 && !strcmp(lc->c[k].name, callee) && ni->code == oi->code &&
+	   ni->dst_reg == oi->dst_reg && ni->off == oi->off && has_reloc(lc->p, at, BL_RELOC_CALL),
+	   "%s: %s insn %u (%s+%u): call to %s lands on its copy at insn %lld", how,
+	   bl_program_name(lc->p), at, ch->name, j, callee ? callee : "?", (long long)target);
+}
+
+/* Every instruction of chunk ci against the section bytes it came from. */
+static void check_chunk(struct lcheck *lc, size_t ci)
+{
+	const struct chunk_exp *ch = &lc->c[ci];
+	int relsec = ou_relsec_for(lc->im, ch->shndx);
+	const unsigned char *orig = ou_data(lc->im, ch->shndx) + ch->off;
+
+	for (__u32 j = 0; j < ch->size / 8; j++) {
+		__u32 at = ch->start + j;
+		int ri = relsec < 0 ? -1 : ou_rel_at(lc->im, relsec, ch->off + j * 8);
+		struct bpf_insn oi, oi2;
+		Elf64_Sym sym = { 0 };
+
+		memcpy(&oi, orig + j * 8, sizeof(oi));
+		if (ri >= 0)
+			sym = ou_symbol(lc->im, ELF64_R_SYM(ou_rel(lc->im, relsec, ri).r_info));
+		if (oi.code == INSN_LD_IMM64 && ri >= 0 && j + 1 < ch->size / 8) {
+			memcpy(&oi2, orig + (j + 1) * 8, sizeof(oi2));
+			check_ld_imm64(lc, at, &oi, &oi2, &sym);
+			j++;
+		} else if (oi.code == INSN_CALL && oi.src_reg == BPF_PSEUDO_CALL) {
+			check_call(lc, ci, j, &oi, ri >= 0 ? &sym : NULL);
+		} else if (memcmp(&oi, &lc->insns[at], sizeof(oi))) {
+			if (!lc->bad)
+				tap_diag("  insn %u (%s+%u) differs from the section bytes", at,
+					 ch->name, j);
+			lc->bad++;
+		}
+	}
+}
+
 static void check_linking(struct bl_object *o, const struct bl_program *p, const struct img *im)
 {
-	const struct bpf_insn *insns = bl_program_insns(p);
-	struct chunk_exp c[64];
+	struct lcheck lc = { .p = p, .im = im, .insns = bl_program_insns(p) };
+	struct chunk_exp *c = lc.c;
 	bool whole_section = false;
-	size_t nc = 0, total = 0, calls = 0, nld = 0, bad = 0;
+	size_t nc, total = 0;
 	const char *pname = bl_program_name(p);
 
 	/* chunk 0 is the program, then the subprograms in order */
 	if (!find_func(im, pname, &c[0])) {
+		int sec = ou_shndx(im, bl_program_section(p));
+
 		whole_section = true;
-		c[0] = (struct chunk_exp){ pname, ou_shndx(im, bl_program_section(p)), 0,
-					   ou_shdr(im, ou_shndx(im, bl_program_section(p))).sh_size };
+		c[0] = (struct chunk_exp){ pname, sec, 0, ou_shdr(im, sec).sh_size, 0 };
 	}
 	nc = 1;
-	for (size_t i = 0; i < bl_program_subprog_count(p) && nc < OU_ARRAY_SIZE(c); i++)
+	for (size_t i = 0; i < bl_program_subprog_count(p) && nc < OU_ARRAY_SIZE(lc.c); i++)
 		if (find_func(im, bl_program_subprog(p, i), &c[nc]))
 			nc++;
+	lc.nc = nc;
 	for (size_t i = 0; i < nc; i++) {
 		c[i].start = total;
 		total += c[i].size / 8;
@@ -275,81 +377,11 @@ static void check_linking(struct bl_object *o, const struct bl_program *p, const
 	if (!is_int(bl_program_insn_count(p), total,
 		    "%s: %s: insn count = program + its %zu subprograms", how, pname, nc - 1))
 		return;
-
-	for (size_t ci = 0; ci < nc; ci++) {
-		int relsec = ou_relsec_for(im, c[ci].shndx);
-		const unsigned char *orig = ou_data(im, c[ci].shndx) + c[ci].off;
-
-		for (__u32 j = 0; j < c[ci].size / 8; j++) {
-			struct bpf_insn oi, ni = insns[c[ci].start + j];
-			__u32 at = c[ci].start + j;
-			int ri = relsec < 0 ? -1 : ou_rel_at(im, relsec, c[ci].off + j * 8);
-			Elf64_Rel rel = { 0 };
-			Elf64_Sym sym = { 0 };
-
-			memcpy(&oi, orig + j * 8, sizeof(oi));
-			if (ri >= 0) {
-				rel = ou_rel(im, relsec, ri);
-				sym = ou_symbol(im, ELF64_R_SYM(rel.r_info));
-			}
-			if (oi.code == INSN_LD_IMM64 && ri >= 0) {
-				int tsec = sym.st_shndx;
-				Elf64_Shdr ts = ou_shdr(im, tsec);
-				bool good;
-
-				nld++;
-				if (ts.sh_flags & SHF_EXECINSTR) {
-					const char *callee = ou_func_at(im, tsec, sym.st_value + oi.imm);
-					int k = chunk_index_at(c, nc, (__s64)at + ni.imm + 1);
-
-					good = ni.src_reg == BPF_PSEUDO_FUNC && callee && k >= 0 &&
-					       !strcmp(c[k].name, callee) &&
-					       has_reloc(p, at, BL_RELOC_FUNC_PTR);
-					ok(good, "%s: %s insn %u: function pointer to %s lands on its"
-					   " copy (insn %lld)", how, pname, at, callee ? callee : "?",
-					   (long long)at + ni.imm + 1);
-				} else {
-					good = (ni.src_reg == BPF_PSEUDO_MAP_FD &&
-						has_reloc(p, at, BL_RELOC_MAP_FD)) ||
-					       (ni.src_reg == BPF_PSEUDO_MAP_VALUE &&
-						has_reloc(p, at, BL_RELOC_MAP_VALUE));
-					if (!good)
-						bad++;
-				}
-				/* the rest of both halves is unchanged */
-				if (oi.dst_reg != ni.dst_reg || oi.off != ni.off ||
-				    insns[at + 1].code != orig[(j + 1) * 8])
-					bad++;
-				j++;
-				continue;
-			}
-			if (oi.code == INSN_CALL && oi.src_reg == BPF_PSEUDO_CALL) {
-				int tsec = ri >= 0 ? sym.st_shndx : c[ci].shndx;
-				__s64 toff = ri >= 0 ? (__s64)sym.st_value + ((__s64)oi.imm + 1) * 8 :
-					     (__s64)(c[ci].off + j * 8) + ((__s64)oi.imm + 1) * 8;
-				const char *callee = ou_func_at(im, tsec, toff);
-				int k = chunk_index_at(c, nc, (__s64)at + ni.imm + 1);
-
-				calls++;
-				ok(callee && k >= 0 && !strcmp(c[k].name, callee) &&
-				   ni.code == oi.code && ni.dst_reg == oi.dst_reg && ni.off == oi.off &&
-				   has_reloc(p, at, BL_RELOC_CALL),
-				   "%s: %s insn %u (%s+%u): call to %s lands on its copy at insn %lld",
-				   how, pname, at, c[ci].name, j, callee ? callee : "?",
-				   (long long)at + ni.imm + 1);
-				continue;
-			}
-			if (memcmp(&oi, &ni, sizeof(oi))) {
-				if (!bad)
-					tap_diag("  insn %u (%s+%u) differs from the section bytes", at,
-						 c[ci].name, j);
-				bad++;
-			}
-		}
-	}
-	ok(bad == 0, "%s: %s: every other instruction equals the section bytes (%zu"
-	   " relocated ld_imm64, %zu calls)", how, pname, nld, calls);
-	is_int(bl_program_reloc_count(p), nld + calls,
+	for (size_t ci = 0; ci < nc; ci++)
+		check_chunk(&lc, ci);
+	ok(lc.bad == 0, "%s: %s: every other instruction equals the section bytes (%zu"
+	   " relocated ld_imm64, %zu calls)", how, pname, lc.nld, lc.calls);
+	is_int(bl_program_reloc_count(p), lc.nld + lc.calls,
 	       "%s: %s: one reloc info per relocated ld_imm64 and per call", how, pname);
 
 	/* func_info: one record at the start of each copied function, naming it */
@@ -747,6 +779,8 @@ static void t_btf_maps(struct bl_object *o, const struct img *im)
 		   "%s: outer_arr inner: BTF key and value ids", how);
 		ok(!strcmp(bl_map_name(in), "outer_arr") && in->origin == BL_MAP_BTF &&
 		   in->fd == -1, "%s: outer_arr inner: named after the outer map", how);
+		is_str(bl_map_kernel_name(in), "outer_arr.inner",
+		       "%s: outer_arr inner: kernel name outer_arr.inner", how);
 		ok(m->has_values && m->values_off == 24, "%s: outer_arr: 'values' at byte 24", how);
 		ok(m->nr_slots == 2 && m->slots[0].index == 0 && !m->slots[0].is_prog &&
 		   !strcmp(o->maps[m->slots[0].target].name, "inner_a") &&
@@ -762,6 +796,8 @@ static void t_btf_maps(struct bl_object *o, const struct img *im)
 		   "%s: outer_hash inner: HASH key 4 value 8 max 32", how);
 		ok(in->btf_key_type_id && in->btf_value_type_id,
 		   "%s: outer_hash inner: BTF key and value ids", how);
+		is_str(bl_map_kernel_name(in), "outer_has.inner",
+		       "%s: outer_hash inner: kernel name outer_has.inner (15 characters)", how);
 		ok(m->nr_slots == 0 && m->has_values, "%s: outer_hash: no initial slots", how);
 	}
 	ok(!bl_map_inner(bl_object_find_map(o, "flows")), "%s: flows: no inner map", how);
@@ -1096,8 +1132,9 @@ static void t_subprogs(struct bl_object *o, const struct img *im)
 		in = bl_program_insns(p);
 		for (size_t i = 0; i < OU_ARRAY_SIZE(sock_targets); i++)
 			is_int(sock_targets[i][0] + in[sock_targets[i][0]].imm + 1,
-			       sock_targets[i][1], "%s: sock_calls: call at insn %d goes to insn %d",
-			       how, sock_targets[i][0], sock_targets[i][1]);
+			       sock_targets[i][1],
+			       "%s: sock_calls: call at insn %d goes to insn %d", how,
+			       sock_targets[i][0], sock_targets[i][1]);
 		is_int(p->nr_func_info, 5, "%s: sock_calls: 5 func_info records", how);
 	}
 	p = check_prog(o, &progs[1]);
@@ -1189,8 +1226,8 @@ static void t_prog_array(struct bl_object *o, const struct img *im)
 	struct bl_map *m;
 
 	for (size_t i = 0; i < OU_ARRAY_SIZE(progs); i++)
-		ok(check_prog(o, &progs[i]) == bl_object_program(o, i), "%s: %s is program %zu", how,
-		   progs[i].name, i);
+		ok(check_prog(o, &progs[i]) == bl_object_program(o, i), "%s: %s is program %zu",
+		   how, progs[i].name, i);
 	if ((p = bl_object_find_program(o, "entry")))
 		check_relocs(p, r_entry, 1);
 	m = bl_object_find_map(o, "jmp");
@@ -1427,13 +1464,16 @@ int main(void)
 		o = bl_object_open_mem(im.buf, im.size, NULL, &err);
 		p = o ? bl_object_find_program(o, "sock_ipv4_len") : NULL;
 		ok(p && !strcmp(bl_program_section(p), "sock_ipv4_len") &&
-		   bl_program_type(p) == BPF_PROG_TYPE_UNSPEC && !strcmp(bl_program_kind(p), "unknown") &&
-		   !strcmp(bl_program_attach_target(p), "") && bl_program_expected_attach_type(p) == 0,
+		   bl_program_type(p) == BPF_PROG_TYPE_UNSPEC &&
+		   !strcmp(bl_program_kind(p), "unknown") &&
+		   !strcmp(bl_program_attach_target(p), "") &&
+		   bl_program_expected_attach_type(p) == 0,
 		   "program in section 'sock_ipv4_len': opens, type UNSPEC, kind unknown");
 		if (p) {
 			is_int(bl_program_set_type(p, BPF_PROG_TYPE_SOCKET_FILTER, 0), 0,
 			       "unknown section: the type can be set before load");
-			is_int(bl_program_type(p), BPF_PROG_TYPE_SOCKET_FILTER, "type now SOCKET_FILTER");
+			is_int(bl_program_type(p), BPF_PROG_TYPE_SOCKET_FILTER,
+			       "type now SOCKET_FILTER");
 		}
 		ok(o && !strcmp(bl_object_error(o), ""), "no error message on a fresh object");
 		bl_object_close(o);
@@ -1446,6 +1486,8 @@ int main(void)
 		int sec = ou_sec(&im, ".BTF.ext");
 		unsigned char *ext = ou_data(&im, sec);
 		__u32 hl, fi_off, fi_len, rec, pos, end;
+		int bsec = ou_sec(&im, ".BTF");
+		struct bl_btf *btf = NULL;
 		bool patched = false;
 
 		memcpy(&hl, ext + 4, 4);
@@ -1455,19 +1497,18 @@ int main(void)
 		end = pos + fi_len;
 		memcpy(&rec, ext + pos, 4);
 		pos += 4;
-		struct bl_btf *btf = NULL;
-		int bsec = ou_sec(&im, ".BTF");
-
 		if (bl_btf_parse(ou_data(&im, bsec), ou_shdr(&im, bsec).sh_size, NULL, ".BTF", &btf,
 				 &err))
 			tap_bail("multi_prog.o: %s", err.msg);
 		/* the block of "socket": records at 0 (sock_a), 16 (sock_b) */
 		while (pos + 8 <= end && !patched) {
 			__u32 name, num;
+			bool sock;
 
 			memcpy(&name, ext + pos, 4);
 			memcpy(&num, ext + pos + 4, 4);
-			for (__u32 i = 0; i < num && !strcmp(bl_btf_str(btf, name), "socket"); i++) {
+			sock = !strcmp(bl_btf_str(btf, name), "socket");
+			for (__u32 i = 0; sock && i < num; i++) {
 				__u32 off;
 
 				memcpy(&off, ext + pos + 8 + i * rec, 4);

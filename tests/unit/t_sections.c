@@ -332,7 +332,8 @@ int main(void)
 			/* a non-legacy exact name with digits matches nothing of its own */
 			legacy += got != d;
 			if (got == d)
-				tap_diag("  '%s' matches the non-legacy entry '%s'", name, d->prefix);
+				tap_diag("  '%s' matches the non-legacy entry '%s'", name,
+					 d->prefix);
 		}
 	}
 	/* a name is matched by the first entry that fits, so longer names first */
@@ -343,7 +344,8 @@ int main(void)
 
 		for (size_t i = 0; i < n; i++)
 			np += !(bl_section_def_at(i)->flags & P);
-		is_int(subpath, np, "'PREFIX/x' selects the entry with target 'x' (%zu entries)", np);
+		is_int(subpath, np, "'PREFIX/x' selects the entry with target 'x' (%zu entries)",
+		       np);
 	}
 	is_int(legacy, n, "'PREFIX123' works exactly for prefixes and the legacy entries");
 
