@@ -1,7 +1,8 @@
 # bpfload - a BPF ELF loader over the raw bpf() system call.
 #
 #   make              library (static + shared), CLI, kern objects, samples, tests
-#   make check        every test: unit (ASan+UBSan), kernel, fuzz round, VM
+#   make demo         install dependencies (Debian), build, run a sample
+#   make check        every test: unit (ASan+UBSan), kernel, CLI, samples, fuzz round, VM
 #   make vmtest       the kprobe/fentry/uprobe tests inside QEMU guests
 #   make bench        benchmarks (figures, never pass/fail)
 #   make install      PREFIX=/usr/local DESTDIR=
@@ -75,6 +76,10 @@ UNIT_SRCS  := $(sort $(wildcard tests/unit/t_*.c))
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
 SAN_OBJS   := $(OBJECT_SRCS:%.c=$(BUILD)/san/%.o)
 
+# Benchmarks: figures printed by `make bench`, never pass/fail.
+BENCH_SRCS := $(sort $(wildcard tests/bench/*.c))
+BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/tests/bench/%)
+
 # The fuzz target: libFuzzer over the pure object model (clang only).
 FUZZ_BIN   := $(BUILD)/fuzz/fuzz_object
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
@@ -92,7 +97,7 @@ VMTEST_BINS := $(VMTEST_SRCS:tests/vm/%.c=$(BUILD)/tests/vm/%)
 VMSAMPLE_BINS := $(USER_SRCS:user/%_user.c=$(BUILD)/tests/vm/samples/%)
 
 .PHONY: all lib cli kern user tests check unit-check kernel-check vmtest fuzz \
-	fuzz-check bench install uninstall clean help
+	fuzz-check bench install uninstall clean help deps demo
 .SUFFIXES:
 .SECONDARY:
 
@@ -105,7 +110,8 @@ lib: $(LIB_A) $(LIB_SO)
 cli: $(CLI)
 kern: $(KERN_OBJS)
 user: $(USER_BINS) $(USER_HELPER_BINS)
-tests: $(TOBJS) $(UNIT_BINS) $(KTEST_BINS) $(VMTEST_BINS) $(VMSAMPLE_BINS) $(FUZZ_BIN)
+tests: $(TOBJS) $(UNIT_BINS) $(KTEST_BINS) $(VMTEST_BINS) $(VMSAMPLE_BINS) $(FUZZ_BIN) \
+	$(BENCH_BINS)
 
 HDRS := $(wildcard include/*.h include/bpfload/*.h loader/*/*.h loader/*.h user/*.h)
 
@@ -176,12 +182,26 @@ $(BUILD)/tests/vm/samples/%: user/%_user.c $(LIB_A) $(HDRS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(BASE_CFLAGS) -Iuser $(LDFLAGS) -static -o $@ $< $(LIB_A) $(LIBS) -lpthread
 
+$(BUILD)/tests/bench/%: tests/bench/%.c $(TEST_HELPER_SRCS) $(LIB_A) $(HDRS)
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -O2 -g $(BASE_CFLAGS) -Itests -Itests/kernel $(LDFLAGS) -o $@ $< \
+		$(LIB_A) $(LIBS) -lpthread
+
 $(FUZZ_BIN): tests/fuzz/fuzz_object.c $(OBJECT_SRCS) $(HDRS)
 	$(call msg,FUZZ,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CLANG) $(FUZZ_FLAGS) $(BASE_CFLAGS) -o $@ tests/fuzz/fuzz_object.c $(OBJECT_SRCS) $(LIBS)
 
 # ---- tests --------------------------------------------------------------
+
+deps:
+	$(Q)tools/install-deps
+
+# One command on a fresh machine: dependencies, build, a sample end to end.
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tools/demo
 
 check: all
 	$(Q)tests/run-tests

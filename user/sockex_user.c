@@ -72,10 +72,13 @@ static const char *proto_name(unsigned int p, char *buf, size_t len)
 static void print_stats(const struct bl_map *map)
 {
 	static const unsigned int always[] = { 6, 17, 1 };	/* TCP UDP ICMP first */
+	static int blocks;
 	char when[16], name[16];
 	struct proto_stats st;
 	time_t t = time(NULL);
 
+	if (blocks++)
+		putchar('\n');
 	strftime(when, sizeof(when), "%H:%M:%S", localtime(&t));
 	for (unsigned int i = 0; i < 3 + 256; i++) {
 		__u32 key = i < 3 ? always[i] : i - 3;

@@ -125,11 +125,15 @@
 #define ___blc_paste(a, b)	a##b
 #define ___blc_join(a, b)	___blc_paste(a, b)
 
-/* One pointer hop: the value of (s)->a, read from kernel memory. */
+/* One pointer hop: the value of (s)->a, read from kernel memory (into
+ * bytes: the member's type may be const-qualified). */
 #define ___blc_hop(rd, s, a) ({						\
-	typeof((s)->a) ___blc_v;						\
-	rd(&___blc_v, sizeof(___blc_v), &(s)->a);				\
-	___blc_v; })
+	union {								\
+		typeof((s)->a) v;					\
+		char b[sizeof((s)->a)];					\
+	} ___blc_u;							\
+	rd(___blc_u.b, sizeof(___blc_u.b), &(s)->a);			\
+	___blc_u.v; })
 
 #define ___blc_r1(rd, s, a)		___blc_hop(rd, s, a)
 #define ___blc_r2(rd, s, a, b)						\

@@ -7,7 +7,8 @@
  * Names, under the pin root (default /sys/fs/bpf, which must be bpffs):
  *
  *   map_<object>_<map>     every map; global data drops its leading
- *                          dot (map_<object>_bss, map_<object>_rodata)
+ *                          dot (map_<object>_bss, map_<object>_rodata),
+ *                          other dots become '_' (bpffs refuses dots)
  *   <map>                  maps the object declares with pinning =
  *                          BY_NAME: where libbpf-style loaders put them,
  *                          so that objects can share them
@@ -24,7 +25,7 @@
  * is created anew.  Existing program and link pins are kept (a second
  * `pin --attach` does not attach twice); --replace swaps in the new ones
  * atomically: the new object is pinned under a temporary name in the
- * same directory and rename(2)d over the old one, so the name never
+ * same directory (bpfload-tmp-<pid>-<name>) and rename(2)d over the old one, so the name never
  * disappears and the old attachment ends when its pin does.  A program
  * pin is also replaced when a new link is made for it, so that the
  * pinned program is the one the pinned link runs.
@@ -204,12 +205,12 @@ static bool exists(const char *path)
 }
 
 /* Is fd a map, a program or a link?  Its /proc link says
- * "anon_inode:bpf-map", "anon_inode:bpf-prog" or "anon_inode:bpf_link". */
+ * "anon_inode:bpf-map", "anon_inode:bpf-prog" or "anon_inode:bpf-link". */
 static bool fd_is(int fd, const char *kind)
 {
 	char path[64], link[64];
 	const char *want = !strcmp(kind, "map") ? "anon_inode:bpf-map" :
-			   !strcmp(kind, "prog") ? "anon_inode:bpf-prog" : "anon_inode:bpf_link";
+			   !strcmp(kind, "prog") ? "anon_inode:bpf-prog" : "anon_inode:bpf-link";
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
@@ -250,7 +251,12 @@ static __u32 pinned_id(const char *path, const char *kind)
 
 /* ---- names ----------------------------------------------------------------------------- */
 
-/* "map_<obj>_<name>" with a leading '.' of name dropped; checked. */
+/*
+ * "map_<obj>_<name>": a leading '.' of name dropped and every other '.'
+ * made a '_', because bpffs refuses dots in names (EPERM: they are kept
+ * for its own files); then the library's check.  prefix NULL: name as
+ * it is (BY_NAME maps, where the library pins them).
+ */
 static int make_leaf(struct pin_obj *po, const char *prefix, const char *name, char **out)
 {
 	struct bl_error e = { 0 };
@@ -261,6 +267,9 @@ static int make_leaf(struct pin_obj *po, const char *prefix, const char *name, c
 			name++;
 		if (asprintf(out, "%s_%s_%s", prefix, obj, name) < 0)
 			return fail(po, "out of memory");
+		for (char *c = *out; *c; c++)
+			if (*c == '.')
+				*c = '_';
 	} else {
 		*out = xstrdup(name);
 	}
@@ -345,8 +354,9 @@ static char *temp_path(const struct item *it)
 	const char *slash = strrchr(it->path, '/');
 	char *tmp;
 
-	if (asprintf(&tmp, "%.*s/.%s.bpfload-%d", (int)(slash - it->path), it->path,
-		     slash + 1, (int)getpid()) < 0) {
+	/* no dots: bpffs refuses them */
+	if (asprintf(&tmp, "%.*s/bpfload-tmp-%d-%s", (int)(slash - it->path), it->path,
+		     (int)getpid(), slash + 1) < 0) {
 		cli_error("out of memory");
 		exit(1);
 	}
@@ -430,6 +440,10 @@ static int prepare_maps(struct pin_obj *po)
 		} else if (r == 0) {
 			it->act = ACT_PINNED;
 		} else if (po->a->replace) {
+			char *cut = strstr(e.msg, "; remove the pin");
+
+			if (cut)
+				*cut = '\0';	/* what to do about it: we do it */
 			it->replace = true;
 			set_detail(it, e.msg);
 		} else {
@@ -678,8 +692,8 @@ static void print_human(const struct pin_obj *po)
 			table_cell(&t, "%u", it->id);
 		else
 			table_cell(&t, "-");
-		table_cell(&t, "%s", it->path);
-		table_cell(&t, "%s", it->detail ? it->detail : "");
+		table_cell(&t, "%s", it->act == ACT_NOT_ATTACHED ? "-" : it->path);
+		table_cell(&t, "%s", it->detail ? it->detail : "-");
 		shown++;
 	}
 	if (shown)
