@@ -91,6 +91,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <bpfload/sys.h>
 
 #ifdef __cplusplus
@@ -189,8 +190,10 @@ static inline int bpf_map_get_next_key(int fd, const void *key, void *next_key)
 static inline int bpf_create_map(enum bpf_map_type map_type, int key_size, int value_size,
 				 int max_entries, __u32 map_flags)
 {
-	struct bl_map_create_opts o = { .map_flags = map_flags };
+	struct bl_map_create_opts o;
 
+	memset(&o, 0, sizeof(o));
+	o.map_flags = map_flags;
 	return bpf_load_ret_(bl_sys_map_create(map_type, NULL, key_size, value_size,
 					       max_entries, &o));
 }

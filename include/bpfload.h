@@ -99,6 +99,12 @@ enum bl_reloc_kind {
 	BL_RELOC_MAP_VALUE,	/* ld_imm64 of global data: BPF_PSEUDO_MAP_VALUE */
 	BL_RELOC_CALL,		/* call to a .text subprogram: BPF_PSEUDO_CALL */
 	BL_RELOC_FUNC_PTR,	/* ld_imm64 of a .text function: BPF_PSEUDO_FUNC */
+	BL_RELOC_KCONFIG,	/* ld_imm64 of a .kconfig extern: BPF_PSEUDO_MAP_VALUE
+				 * into the ".kconfig" map, filled at load */
+	BL_RELOC_KSYM,		/* ld_imm64 of a .ksyms variable: its address
+				 * (target "address") or BTF id ("typed"), at load */
+	BL_RELOC_KFUNC,		/* call of a .ksyms kernel function:
+				 * BPF_PSEUDO_KFUNC_CALL, its BTF id at load */
 };
 
 struct bl_reloc_info {

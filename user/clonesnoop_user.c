@@ -24,8 +24,11 @@
  * (fork and vfork on arm64) are left unattached.
  *
  * Ctrl-C (or the end of --duration) detaches the programs, prints the
- * records still in the ring, and exits.
+ * records still in the ring, and exits.  clonesnoop's own threads (the
+ * library detaches programs from several threads) are not shown.
  */
+#include <sys/resource.h>
+
 #include <sample.h>
 #include <bpfload/events.h>
 
@@ -58,6 +61,7 @@ struct clone_event {
 
 static bool processes_only;
 static __u64 start_ns;
+static __u32 self_pid;
 
 static int extra_opt(int opt, const char *arg)
 {
@@ -80,7 +84,7 @@ static int print_event(void *ctx, const void *data, size_t size)
 	memcpy(&e, data, sizeof(e));
 	e.comm[sizeof(e.comm) - 1] = '\0';
 	thread = e.flags & CLONE_THREAD;
-	if (thread && processes_only)
+	if ((thread && processes_only) || e.pid == self_pid)
 		return 0;
 	printf("%-18.9f %-16s %-6u %s(): new %s %u\n",
 	       e.ts >= start_ns ? (double)(e.ts - start_ns) / 1e9 : 0.0, e.comm, e.pid,
@@ -109,6 +113,15 @@ static void attach_pair(struct bl_object *obj, const char *name, bool required)
 		sample_die("clonesnoop: %s", err.msg);
 }
 
+/* Kernels before 5.11 charge BPF maps to RLIMIT_MEMLOCK (64 KiB by
+ * default): lift it, as root may.  Harmless where it is not needed. */
+static void raise_memlock(void)
+{
+	struct rlimit r = { RLIM_INFINITY, RLIM_INFINITY };
+
+	setrlimit(RLIMIT_MEMLOCK, &r);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longs[] = {
@@ -124,7 +137,9 @@ int main(int argc, char **argv)
 	if (sample_parse(argc, argv, usage, &o, "p", longs, extra_opt) != argc)
 		sample_die("%s", usage);
 	sample_catch_signals();
+	raise_memlock();
 
+	self_pid = (__u32)getpid();
 	obj = sample_load(argv[0], NULL);
 	rb = bl_ringbuf_new(NULL, &err);
 	if (!rb || bl_ringbuf_add(rb, bl_map_fd(sample_map(obj, "events")), print_event, NULL,

@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -119,6 +120,15 @@ static int on_event(void *ctx, const void *data, size_t size)
 	return 0;
 }
 
+/* Before 5.11 BPF maps count against RLIMIT_MEMLOCK (64 KiB by default,
+ * less than the ring buffer); later kernels ignore it. */
+static void raise_memlock(void)
+{
+	struct rlimit r = { RLIM_INFINITY, RLIM_INFINITY };
+
+	setrlimit(RLIMIT_MEMLOCK, &r);
+}
+
 /* Tracepoints need tracefs; it is not always mounted. */
 static void ensure_tracefs(void)
 {
@@ -186,6 +196,7 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	ensure_tracefs();
+	raise_memlock();
 	obj = bl_object_open(o.object ? o.object : default_object(path, sizeof(path)), NULL, &err);
 	if (!obj) {
 		fprintf(stderr, "task_info: %s\n", err.msg);

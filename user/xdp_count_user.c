@@ -77,6 +77,7 @@ static int parse_extra(int opt, const char *arg)
 static const char *proto_name(unsigned int p, char *buf, size_t len)
 {
 	switch (p) {
+	case 0:      return "HOPOPT";	/* IPv6 hop-by-hop options (MLD) */
 	case 1:      return "ICMP";
 	case 2:      return "IGMP";
 	case 6:      return "TCP";

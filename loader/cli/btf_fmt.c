@@ -130,12 +130,17 @@ static void put_hex_number(struct fmt *o, const unsigned char *p, size_t n)
 	char buf[2 + 2 * 64 + 1], *q = buf;
 	size_t i = n;
 
+	if (!n) {
+		put_word(o, "0x0");
+		return;
+	}
 	if (n > 64)
 		n = i = 64;
 	*q++ = '0';
 	*q++ = 'x';
 	while (i > 1 && !p[i - 1])
-		i--;		/* no leading zero bytes */
+		i--;		/* no leading zeros */
+	q += sprintf(q, "%x", p[--i]);
 	while (i--)
 		q += sprintf(q, "%02x", p[i]);
 	*q = '\0';

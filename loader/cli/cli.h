@@ -182,6 +182,13 @@ int cli_parse_hex(const char *s, void *out, size_t want, size_t *got);
 int cli_possible_cpus(int **ids);
 bool cli_map_is_percpu(__u32 type);
 
+/* ---- attaching ------------------------------------------------------------ */
+
+/* Why a program cannot be attached from its section name alone ("an XDP
+ * program needs a network device"), or NULL when the name may say
+ * where (run.c). */
+const char *cli_prog_attach_need(const struct bl_program *prog);
+
 /* ---- kernel objects by id or pin ---------------------------------------- */
 
 /* Open a map by id or pinned path and read its info; -1 after printing

@@ -117,7 +117,7 @@ struct item {
 	char *detail;			/* link description, reason, ... */
 	bool by_name;			/* map pinned BY_NAME by the library */
 	bool replace;			/* map: pin anew over an incompatible one */
-	const struct bl_map *map;
+	struct bl_map *map;
 	struct bl_program *prog;
 };
 
@@ -289,7 +289,7 @@ static int plan(struct pin_obj *po, bool links)
 	char *leaf;
 
 	for (size_t i = 0; i < bl_object_map_count(obj); i++) {
-		const struct bl_map *m = bl_object_map(obj, i);
+		struct bl_map *m = bl_object_map(obj, i);
 		bool by_name = bl_map_pinning(m) != 0;
 		struct item *it;
 
@@ -405,7 +405,7 @@ static int prepare_maps(struct pin_obj *po)
 {
 	for (size_t i = 0; i < po->nr_items; i++) {
 		struct item *it = &po->items[i];
-		struct bl_map *m = (struct bl_map *)it->map;
+		struct bl_map *m = it->map;
 		struct bl_error e = { 0 };
 		int r;
 
@@ -485,31 +485,6 @@ static struct item *find_item(struct pin_obj *po, const char *kind,
 	return NULL;
 }
 
-/* Why a program cannot be attached from its section name, in CLI terms. */
-static const char *needs_target(const struct bl_program *p, const char *libmsg)
-{
-	switch (bl_program_type(p)) {
-	case BPF_PROG_TYPE_XDP:
-		return "an XDP program needs a network device";
-	case BPF_PROG_TYPE_SCHED_CLS:
-	case BPF_PROG_TYPE_SCHED_ACT:
-		return "a tc program needs a network device";
-	case BPF_PROG_TYPE_SOCKET_FILTER:
-		return "a socket filter needs a socket";
-	case BPF_PROG_TYPE_PERF_EVENT:
-		return "a perf_event program needs an event and a sampling rate";
-	case BPF_PROG_TYPE_CGROUP_SKB:
-	case BPF_PROG_TYPE_CGROUP_SOCK:
-	case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
-	case BPF_PROG_TYPE_CGROUP_SOCKOPT:
-	case BPF_PROG_TYPE_CGROUP_SYSCTL:
-	case BPF_PROG_TYPE_CGROUP_DEVICE:
-		return "a cgroup program needs a cgroup";
-	default:
-		return libmsg;
-	}
-}
-
 /*
  * --attach: attach and pin a link for every program that has none
  * pinned yet (or every one, with --replace).  Sets *relink for the
@@ -530,12 +505,16 @@ static int pin_links(struct pin_obj *po, bool *relink)
 		if (old && !po->a->replace) {
 			it->act = ACT_KEPT;
 			it->id = pinned_id(it->path, "link");
+			if (!it->id)
+				return fail(po, "link %s: %s exists and is not a link; remove it or"
+					    " use --replace", it->name, it->path);
 			continue;
 		}
 		link = bl_program_attach(it->prog, &e);
 		if (!link && e.err == -EOPNOTSUPP) {
 			it->act = ACT_NOT_ATTACHED;
-			set_detail(it, needs_target(it->prog, e.msg));
+			set_detail(it, cli_prog_attach_need(it->prog) ?
+				   cli_prog_attach_need(it->prog) : e.msg);
 			continue;
 		}
 		if (!link)

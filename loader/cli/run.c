@@ -443,27 +443,51 @@ static enum target target_of(const struct bl_program *p)
 	}
 }
 
+const char *cli_prog_attach_need(const struct bl_program *p)
+{
+	switch (bl_program_type(p)) {
+	case BPF_PROG_TYPE_XDP:
+		return "an XDP program needs a network device";
+	case BPF_PROG_TYPE_SCHED_CLS:
+	case BPF_PROG_TYPE_SCHED_ACT:
+		return "a tc program needs a network device";
+	case BPF_PROG_TYPE_CGROUP_SKB:
+	case BPF_PROG_TYPE_CGROUP_SOCK:
+	case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
+	case BPF_PROG_TYPE_CGROUP_SOCKOPT:
+	case BPF_PROG_TYPE_CGROUP_SYSCTL:
+	case BPF_PROG_TYPE_CGROUP_DEVICE:
+		return "a cgroup program needs a cgroup";
+	case BPF_PROG_TYPE_SOCKET_FILTER:
+		return "a socket filter needs a socket";
+	case BPF_PROG_TYPE_PERF_EVENT:
+		return "a perf_event program needs an event and a sampling rate";
+	default:
+		return NULL;
+	}
+}
+
 /* Why a program was not attached, in terms of this command. */
 static const char *needs(const struct bl_program *p, const char *libmsg)
 {
+	const char *need = cli_prog_attach_need(p);
+	static char buf[160];
+
+	if (!need)
+		return libmsg;
 	switch (target_of(p)) {
 	case TARGET_XDP:
-		return "an XDP program needs a network device: give --xdp IFNAME";
+		snprintf(buf, sizeof(buf), "%s: give --xdp IFNAME", need);
+		return buf;
 	case TARGET_TC:
-		return "a tc program needs a network device: give --tc IFNAME[:ingress|:egress]";
+		snprintf(buf, sizeof(buf), "%s: give --tc IFNAME[:ingress|:egress]", need);
+		return buf;
 	case TARGET_CGROUP:
-		return "a cgroup program needs a cgroup: give --cgroup PATH";
+		snprintf(buf, sizeof(buf), "%s: give --cgroup PATH", need);
+		return buf;
 	default:
-		break;
-	}
-	switch (bl_program_type(p)) {
-	case BPF_PROG_TYPE_SOCKET_FILTER:
-		return "a socket filter needs a socket, which bpfload run cannot give it";
-	case BPF_PROG_TYPE_PERF_EVENT:
-		return "a perf_event program needs an event and a sampling rate, which bpfload"
-		       " run does not choose";
-	default:
-		return libmsg;
+		snprintf(buf, sizeof(buf), "%s, which bpfload run cannot give it", need);
+		return buf;
 	}
 }
 
@@ -891,11 +915,13 @@ static int add_shown(struct run *r, const struct bl_map *m)
 	struct bl_error e = { 0 };
 	char type[CLI_NAME_LEN];
 
-	if (!bl_map_key_size(m) || bl_map_type(m) == BPF_MAP_TYPE_RINGBUF ||
-	    bl_map_type(m) == BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
+	bool stream = bl_map_type(m) == BPF_MAP_TYPE_RINGBUF ||
+		      bl_map_type(m) == BPF_MAP_TYPE_PERF_EVENT_ARRAY;
+
+	if (!bl_map_key_size(m) || stream) {
 		cli_error("--map %s: a %s map cannot be printed%s", bl_map_name(m),
 			  cli_map_type(bl_map_type(m), type, sizeof(type)),
-			  bl_map_key_size(m) ? ": its records are printed as they come" : "");
+			  stream ? ": its records are printed as they come" : " (it has no keys)");
 		return -1;
 	}
 	if (bl_map_describe(bl_map_fd(m), &sh->desc, &e)) {

@@ -25,8 +25,11 @@ struct bl_kbtf_mod {
 	__u32 id;			/* kernel BTF object id, 0 if unknown */
 };
 
+struct bl_ksyms;
+
 struct bl_kbtf {
 	const char *custom_path;
+	struct bl_ksyms *ksyms;		/* /proc/kallsyms, for untyped .ksyms */
 	struct bl_btf *vmlinux;
 	struct bl_btf *custom;
 	struct bl_kbtf_mod *mods;
@@ -47,6 +50,18 @@ int bl_kbtf_core_target(struct bl_kbtf *kb, struct bl_core_target **out, struct 
 /* Module BTFs, read on first use. */
 int bl_kbtf_modules(struct bl_kbtf *kb, struct bl_error *e);
 
+/* Before the maps are created: the values of the .kconfig externs
+ * (from /proc/config.gz or /boot/config-RELEASE; LINUX_KERNEL_VERSION
+ * from uname) into the .kconfig map's image.  Records the failure on
+ * obj. */
+int bl_externs_fill_kconfig(struct bl_object *obj);
+/* The kernel config text (malloc'ed), or -errno; path says where from
+ * (or where it was looked for last). */
+int bl_kconfig_read(char **text, char *path, size_t path_len);
+/* The value of NAME in a kernel config text: "y", "m", "\"str\"", "250";
+ * "n" for "# NAME is not set"; NULL when absent.  Points into text. */
+const char *bl_kconfig_value(const char *text, const char *name, size_t *len);
+
 /* Does any program that will be loaded carry CO-RE records? */
 bool bl_core_needed(const struct bl_object *obj);
 
@@ -56,7 +71,8 @@ struct bl_core_prep {
 	struct bl_core_result res;
 };
 
-/* Relocate a copy of p's instructions (records the failure on obj). */
+/* Relocate a copy of p's instructions: CO-RE records, then .ksyms
+ * variables and kfunc calls (records the failure on obj). */
 int bl_core_prepare(struct bl_object *obj, struct bl_program *p, struct bl_kbtf *kb,
 		    struct bl_core_prep *prep);
 /* After a failed BPF_PROG_LOAD: the poisoned instructions, the one the

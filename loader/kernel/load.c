@@ -114,10 +114,17 @@ static void load_btf(struct bl_object *obj)
 	const void *raw;
 	int fd;
 
+	void *fixed = NULL;
+
 	if (!obj->btf)
 		return;
-	raw = bl_btf_raw(obj->btf, &size);
+	/* externs: the kernel wants them as allocated variables */
+	if (bl_btf_for_kernel(obj, &fixed, &size) || !fixed)
+		raw = bl_btf_raw(obj->btf, &size);
+	else
+		raw = fixed;
 	fd = bl_sys_btf_load(raw, size, NULL, 0, 0);
+	free(fixed);
 	if (fd < 0)
 		return;
 	obj->btf_fd = fd;
@@ -166,17 +173,16 @@ static bool needs_vmlinux(const struct bl_object *obj)
  * type is missing from it), so a kernel without BTF fails the load
  * before any program is loaded.
  */
-static int load_programs(struct bl_object *obj, const struct bl_load_opts *opts)
+static int load_programs(struct bl_object *obj, const struct bl_load_opts *opts,
+			 struct bl_kbtf *kb)
 {
-	struct bl_kbtf kb;
 	int err = 0;
 
-	bl_kbtf_init(&kb, opts);
 	if (needs_vmlinux(obj)) {
 		const struct bl_btf *vmlinux;
 		struct bl_error e = { 0 };
 
-		err = bl_kbtf_vmlinux(&kb, &vmlinux, &e);
+		err = bl_kbtf_vmlinux(kb, &vmlinux, &e);
 		if (err)
 			err = bl_obj_fail(obj, err, "%s", e.msg);
 	}
@@ -184,23 +190,23 @@ static int load_programs(struct bl_object *obj, const struct bl_load_opts *opts)
 		struct bl_core_target *target;
 		struct bl_error e = { 0 };
 
-		err = bl_kbtf_core_target(&kb, &target, &e);
+		err = bl_kbtf_core_target(kb, &target, &e);
 		if (err)
 			err = bl_obj_fail(obj, err, "%s: CO-RE relocations need the kernel's BTF:"
-					  " %s%s", obj->name, e.msg, kb.custom_path ? "" :
+					  " %s%s", obj->name, e.msg, kb->custom_path ? "" :
 					  "; for a kernel without /sys/kernel/btf/vmlinux give a"
 					  " BTF file for it in btf_custom_path");
 	}
 	for (size_t i = 0; i < obj->nr_progs && !err; i++)
 		if (obj->progs[i].autoload)
-			err = bl_program_load(obj, &obj->progs[i], opts, &kb);
-	bl_kbtf_release(&kb);
+			err = bl_program_load(obj, &obj->progs[i], opts, kb);
 	return err;
 }
 
 BL_API int bl_object_load(struct bl_object *obj, const struct bl_load_opts *opts)
 {
 	struct bl_load_opts defaults = { 0 };
+	struct bl_kbtf kb;
 	int err;
 
 	if (obj->loaded)
@@ -208,12 +214,17 @@ BL_API int bl_object_load(struct bl_object *obj, const struct bl_load_opts *opts
 	if (!opts)
 		opts = &defaults;
 	obj->release_kernel = release_kernel;
+	bl_kbtf_init(&kb, opts);
 	load_btf(obj);
-	err = bl_maps_create(obj, opts);
+	/* .kconfig extern values go into their map's image before it exists */
+	err = bl_externs_fill_kconfig(obj);
 	if (!err)
-		err = load_programs(obj, opts);
+		err = bl_maps_create(obj, opts);
+	if (!err)
+		err = load_programs(obj, opts, &kb);
 	if (!err)
 		err = bl_maps_fill_slots(obj);
+	bl_kbtf_release(&kb);
 	if (err) {
 		bl_maps_unpin_new(obj);
 		release_kernel(obj);

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kernel/kernel.h"
@@ -177,9 +178,12 @@ static int pin_path(struct bl_object *obj, struct bl_map *m, const struct bl_loa
 	struct bl_error e = { 0 };
 	int err;
 
+	/* the message names the map through e.msg, escaped: the name may
+	 * hold control characters */
 	err = bl_pin_check_name(m->name, &e);
-	if (!err)
-		err = bl_pin_check_dir(root, &e);
+	if (err)
+		return bl_obj_fail(obj, err, "%s: a map cannot be pinned: %s", obj->name, e.msg);
+	err = bl_pin_check_dir(root, &e);
 	if (err)
 		return bl_obj_fail(obj, err, "map '%s': cannot pin: %s", m->name, e.msg);
 	if (asprintf(&m->pin_path, "%s/%s", root, m->name) < 0) {
@@ -189,13 +193,47 @@ static int pin_path(struct bl_object *obj, struct bl_map *m, const struct bl_loa
 	return 0;
 }
 
+/*
+ * What is at a pin path before BPF_OBJ_GET opens it: 0 when nothing is
+ * there (-ENOENT) or a file is; an error for a symbolic link (the
+ * kernel would follow it, out of the pin directory: the object's name
+ * picks the path, not where it leads) or anything else.
+ */
+static int check_pin_path(const char *path, struct bl_error *e)
+{
+	struct stat st;
+	char why[96];
+
+	if (lstat(path, &st)) {
+		int err = -errno;
+
+		if (err == -ENOENT)
+			return err;
+		return bl_fail(e, err, "pin path %s: %s", path, bl_strerror(err, why, sizeof(why)));
+	}
+	if (S_ISLNK(st.st_mode))
+		return bl_fail(e, -ELOOP, "pin path %s is a symbolic link; pins are not followed"
+			       " out of the pin directory: remove the link", path);
+	if (!S_ISREG(st.st_mode))
+		return bl_fail(e, -EEXIST, "pin path %s exists and is not a pinned object (a %s);"
+			       " remove it or use another pin directory", path,
+			       S_ISDIR(st.st_mode) ? "directory" : "special file");
+	return 0;
+}
+
 /* Reuse a pinned map if there is one; 1 when reused, 0 when absent. */
 static int reuse_pinned(struct bl_object *obj, struct bl_map *m)
 {
 	struct bl_error e = { 0 };
-	int fd = bl_sys_obj_get(m->pin_path, 0);
 	char why[96];
+	int fd;
 
+	fd = check_pin_path(m->pin_path, &e);
+	if (fd == -ENOENT)
+		return 0;
+	if (fd)
+		return bl_obj_fail(obj, fd, "map '%s': cannot reuse the pin: %s", m->name, e.msg);
+	fd = bl_sys_obj_get(m->pin_path, 0);
 	if (fd == -ENOENT)
 		return 0;
 	if (fd < 0)

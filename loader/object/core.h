@@ -29,7 +29,9 @@
 #include <bpfload.h>
 
 struct bl_btf;
+struct bl_map;
 struct bl_object;
+struct bl_symbol;
 
 /* The helper id a poisoned instruction calls: "bad relo".  The verifier
  * only complains ("invalid func unknown#195896080") if the path runs. */
@@ -113,6 +115,58 @@ size_t bl_core_essential_len(const char *name);
  */
 int bl_btf_parse_image(const void *data, size_t size, const struct bl_btf *base,
 		       const char *what, struct bl_btf **out, struct bl_error *e);
+
+/* ---- externs: .kconfig and .ksyms (externs.c) ------------------------------ */
+
+enum bl_ext_kind {
+	BL_EXT_KCONFIG,		/* extern ... __kconfig: a value from the kernel config */
+	BL_EXT_KSYM,		/* extern ... __ksym variable: its kernel address */
+	BL_EXT_KFUNC,		/* extern ... __ksym function: a kfunc call */
+};
+
+enum bl_kcfg_type {
+	BL_KCFG_BOOL,		/* bool: y 1, n 0 */
+	BL_KCFG_TRISTATE,	/* enum libbpf_tristate: n 0, y 1, m 2 */
+	BL_KCFG_CHAR,		/* char: 'y', 'n', 'm' */
+	BL_KCFG_INT,		/* 1, 2, 4 or 8-byte integer */
+	BL_KCFG_STR,		/* char[N]: the quoted string */
+};
+
+struct bl_ext_info {
+	enum bl_ext_kind kind;
+	const char *name;
+	__u32 btf_id;		/* its VAR or FUNC in the object's BTF */
+	__u32 type_id;		/* the variable's type (modifiers stripped; 0: void),
+				 * or the function's prototype */
+	bool weak;		/* may be missing: 0 / dead code then */
+	bool typed;		/* KSYM: has a type (BTF id load), else an address */
+	enum bl_kcfg_type kcfg;
+	bool is_signed;
+	__u32 off, size;	/* KCONFIG: place in the .kconfig map */
+};
+
+/* The name of the .kconfig map and of the section it stands for. */
+#define BL_KCONFIG_MAP		".kconfig"
+
+/* Before linking: check the .kconfig externs and add their map. */
+int bl_externs_setup(struct bl_object *obj, struct bl_error *e);
+/* What undefined symbol sym is (fails naming it when it is no extern). */
+int bl_extern_lookup(const struct bl_object *obj, const struct bl_symbol *sym,
+		     struct bl_ext_info *x, struct bl_error *e);
+/* The .kconfig externs one by one (i from 0): 1 while there is one, 0
+ * at the end, <0 on error. */
+int bl_kconfig_extern(const struct bl_object *obj, __u32 i, struct bl_ext_info *x,
+		      struct bl_error *e);
+/* The .kconfig map, or NULL. */
+struct bl_map *bl_kconfig_map(const struct bl_object *obj);
+/*
+ * The object's BTF as BPF_BTF_LOAD accepts it when it declares externs:
+ * extern VARs become allocated ones (of int type when void), extern
+ * FUNCs typedefs of their prototype, .kconfig's DATASEC gets the map's
+ * layout and .ksyms's becomes an anonymous struct of ints.  *raw is a
+ * malloc'ed copy, or NULL when the BTF needs no change.
+ */
+int bl_btf_for_kernel(const struct bl_object *obj, void **raw, size_t *size);
 
 /* Type compatibility as CO-RE uses it (exported for the tests):
  * fields: can a local field be read as the target one;

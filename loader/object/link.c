@@ -139,6 +139,61 @@ static int add_map_ref(struct linker *l, __u32 insn, const struct bl_map *m, boo
 	return 0;
 }
 
+/* ---- externs: .kconfig values, .ksyms variables and kfuncs (externs.c) ---- */
+
+static int extern_fail(struct linker *l, const struct bl_section *s, __u64 off)
+{
+	char why[BL_ERRMSG_LEN];
+
+	snprintf(why, sizeof(why), "%s", l->e ? l->e->msg : "");
+	return fail_at(l, s, off, "%s%s", why, "");
+}
+
+static int link_extern(struct linker *l, const struct bl_section *s, __u64 off, __u32 idx,
+		       const struct bl_symbol *sym)
+{
+	struct bpf_insn *insn = &l->insns[idx];
+	struct bl_ext_info x;
+	struct bl_map *m;
+	__s64 voff;
+
+	if (bl_extern_lookup(l->obj, sym, &x, l->e))
+		return extern_fail(l, s, off);
+	if (x.kind != BL_EXT_KCONFIG) {
+		/* the address or BTF id, at load (a kfunc's: "does it exist?") */
+		insn[0].imm = insn[1].imm = 0;
+		return add_reloc_info(l, BL_RELOC_KSYM, idx, sym->name, x.kind == BL_EXT_KFUNC ?
+				      "kfunc" : x.typed ? "typed" : "address", 0);
+	}
+	m = bl_kconfig_map(l->obj);
+	voff = (__s64)x.off + insn->imm;
+	if (!m || voff < 0 || (__u64)voff >= m->def.value_size)
+		return fail_at(l, s, off, "the reference to '%s' points outside the .kconfig"
+			       " values%s", sym->name, "");
+	insn[0].src_reg = BPF_PSEUDO_MAP_VALUE;
+	insn[0].imm = 0;		/* the map fd, at load time */
+	insn[1].imm = (__s32)voff;
+	return add_map_ref(l, idx, m, true, voff) ?:
+	       add_reloc_info(l, BL_RELOC_KCONFIG, idx, sym->name, m->name, voff);
+}
+
+static int link_kfunc(struct linker *l, const struct bl_section *s, __u64 off, __u32 idx,
+		      const struct bl_symbol *sym)
+{
+	struct bpf_insn *insn = &l->insns[idx];
+	struct bl_ext_info x;
+
+	if (bl_extern_lookup(l->obj, sym, &x, l->e))
+		return extern_fail(l, s, off);
+	if (x.kind != BL_EXT_KFUNC)
+		return fail_at(l, s, off, "call to '%s', which is an extern variable, not a"
+			       " function%s", sym->name, "");
+	insn->src_reg = BPF_PSEUDO_KFUNC_CALL;
+	insn->imm = 0;			/* its BTF id in the kernel, at load */
+	insn->off = 0;
+	return add_reloc_info(l, BL_RELOC_KFUNC, idx, sym->name, "", 0);
+}
+
 /* ---- the three relocation kinds ------------------------------------------- */
 
 /* Where a call or function pointer lands: a function entry. */
@@ -177,6 +232,8 @@ static int link_call(struct linker *l, const struct bl_section *s, __u64 off, __
 		if (rel->type != BL_R_BPF_64_32)
 			return fail_at(l, s, off, "a call carries a relocation that is not"
 				       " R_BPF_64_32%s%s", "", "");
+		if (sym->shndx == SHN_UNDEF && *sym->name)
+			return link_kfunc(l, s, off, idx, sym);
 		if (sym->shndx == SHN_UNDEF || sym->shndx >= l->obj->elf.nr_secs)
 			return fail_at(l, s, off, "call to '%s', which is not defined in this"
 				       " object%s", sym->name, "");
@@ -267,8 +324,7 @@ static int link_ld_imm64(struct linker *l, const struct bl_section *s, __u64 off
 		return fail_at(l, s, off, "ld_imm64 carries a relocation that is not"
 			       " R_BPF_64_64%s%s", "", "");
 	if (sym->shndx == SHN_UNDEF)
-		return fail_at(l, s, off, "'%s' is an extern (.kconfig/.ksyms); externs are not"
-			       " supported by this loader yet%s", sym->name, "");
+		return link_extern(l, s, off, idx, sym);
 	if (sym->shndx >= l->obj->elf.nr_secs)
 		return fail_at(l, s, off, "'%s' is in a special section index, not a map or"
 			       " data%s", sym->name, "");
@@ -320,9 +376,13 @@ static int link_chunk(struct linker *l, size_t ci)
 			j++;
 		} else if (code == INSN_CALL && l->insns[start + j].src_reg == BPF_PSEUDO_CALL) {
 			err = link_call(l, s, off, start + j, rel);
+		} else if (code == INSN_CALL && rel &&
+			   l->obj->elf.syms[rel->sym].shndx == SHN_UNDEF) {
+			err = link_kfunc(l, s, off, start + j, &l->obj->elf.syms[rel->sym]);
 		} else if (code == INSN_CALL && rel) {
-			return fail_at(l, s, off, "a call to an extern kernel function (kfunc);"
-				       " kfuncs are not supported by this loader yet%s%s", "", "");
+			return fail_at(l, s, off, "a call with a relocation against '%s', which is"
+				       " neither a subprogram nor an extern kernel function%s",
+				       l->obj->elf.syms[rel->sym].name, "");
 		} else if (rel) {
 			char op[8];
 
@@ -516,6 +576,9 @@ int bl_programs_link(struct bl_object *obj, struct bl_error *e)
 	/* hostile .BTF.ext core_relo records fail the open, precisely */
 	if (!err)
 		err = bl_core_check_object(obj, e);
+	/* .kconfig externs get a map before references to them are linked */
+	if (!err)
+		err = bl_externs_setup(obj, e);
 
 	for (size_t i = 0; !err && i < obj->nr_progs; i++)
 		err = link_program(obj, &obj->progs[i], e);

@@ -75,21 +75,30 @@ ok $? "its own process is in the map with system calls counted (${self:-none})"
 [ $rc -ne 0 ] && diag "$(cat "$tmp/run.err" "$tmp/run.out" | head -n 20)"
 
 # ---- read_trace_pipe() until SIGINT ------------------------------------------
+# (job control on: without it bash starts background jobs with SIGINT ignored)
+set -m
 "$tmp/legacy_trace" -t >"$tmp/tp.out" 2>"$tmp/tp.err" &
 tpid=$!
+set +m
 wait_for "$tmp/tp.out" "legacy_trace: getpid() by $tpid" 10
 ok $? "read_trace_pipe() prints the program's bpf_printk lines (getpid() by $tpid)"
 ids=$(prog_ids_of "$tpid")
 [ -n "$ids" ]
 ok $? "the process holds its programs (ids: $(echo $ids))"
 kill -INT "$tpid"
+for ((i = 0; i < 100; i++)); do
+	kill -0 "$tpid" 2>/dev/null || break
+	sleep 0.05
+done
+kill -0 "$tpid" 2>/dev/null && { diag "still running 5 s after SIGINT: SIGKILL"; kill -KILL "$tpid"; }
 wait "$tpid"
 rc=$?
+pid_was=$tpid
 tpid=
 is "$rc" 130 "SIGINT ends it (status 130: killed by SIGINT, as the old loop was)"
 gone_progs $ids
 ok $? "its programs are gone after it ended"
-is "$(our_events "$tpid")" 0 "no tracefs probe event is left"
+is "$(our_events "$pid_was")" 0 "no tracefs probe event is left"
 [ -s "$tmp/tp.err" ] && diag "stderr: $(head -n 5 "$tmp/tp.err")"
 
 done_testing

@@ -83,7 +83,6 @@ like "$out" "/nonexistent/prog" "and the message names it"
 start all
 "$BIN/uprobe_target" $K 0 > "$TMP/target1.out"
 tpid=$(sed -nE '1s/^uprobe_target ([0-9]+):.*/\1/p' "$TMP/target1.out")
-sleep 0.2	# perf buffer: records below the watermark wait for the 50 ms poll
 stop_pid $sample
 ok $? "sample stopped cleanly on SIGINT"
 like "$(head -1 "$TMP/all.out")" '^TIME\(s\) +COMM +PID +CALL$' "header line"
@@ -106,7 +105,6 @@ start pid -p $waiter
 opid=$(sed -nE '1s/^uprobe_target ([0-9]+):.*/\1/p' "$TMP/other.out")
 echo go > "$TMP/go"
 wait $waiter
-sleep 0.2
 stop_pid $sample
 want=$(expected "$waiter" < "$TMP/target2.out")
 got=$(seen "$waiter" < "$TMP/pid.out")
@@ -122,7 +120,6 @@ like "$(cat "$TMP/copy.err")" "uprobe/$TMP/copy_target:compute" "says which file
 "$BIN/uprobe_target" 2 0 > "$TMP/orig.out"
 "$TMP/copy_target" 3 0 > "$TMP/copy_target.out"
 cpid=$(sed -nE '1s/^uprobe_target ([0-9]+):.*/\1/p' "$TMP/copy_target.out")
-sleep 0.2
 stop_pid $sample
 is "$(seen "$cpid" < "$TMP/copy.out")" "$(expected "$cpid" < "$TMP/copy_target.out")" \
 	"the copy's 3 calls are traced"
