@@ -92,14 +92,14 @@ static int print_event(void *ctx, const void *data, size_t size)
 	memcpy(&e, data, sizeof(e));	/* ring records are 8-byte aligned; be safe */
 	e.comm[sizeof(e.comm) - 1] = '\0';
 
-	if (!inet_ntop(e.family == 2 ? AF_INET : AF_INET6, e.addr, addr, sizeof(addr)))
+	if (!inet_ntop(e.family, e.addr, addr, sizeof(addr)))
 		snprintf(addr, sizeof(addr), "?");
-	if (e.family == 2) {
+	if (e.family == AF_INET) {
 		snprintf(where, sizeof(where), "%s:%u", addr, e.port);
 	} else if (e.scope_id) {
 		char ifname[IF_NAMESIZE];
 
-		/* a name when the interface is in our namespace, else the number */
+		/* the name in our network namespace (usually the caller's too), else the number */
 		if (!if_indextoname(e.scope_id, ifname))
 			snprintf(ifname, sizeof(ifname), "%u", e.scope_id);
 		snprintf(where, sizeof(where), "[%s%%%s]:%u", addr, ifname, e.port);
@@ -133,6 +133,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s", usage);
 		return 2;
 	}
+	if (o.interval)
+		sample_die("connect: -i: this sample prints each event as it comes");
 	/* one line per record even into a pipe or a file */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	sample_catch_signals();

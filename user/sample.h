@@ -149,7 +149,7 @@ static inline void sample_attach_all(struct bl_object *obj)
 {
 	struct bl_error err;
 
-	if (bl_object_attach_all(obj, &err))
+	if (bl_object_attach_all(obj, &err) < 0)
 		sample_die("%s", err.msg);
 }
 

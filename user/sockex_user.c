@@ -7,9 +7,12 @@
  *	sockex: counting packets per IP protocol on lo... Ctrl-C to end.
  *	TIME      PROTO       RX_PKTS     RX_BYTES    TX_PKTS     TX_BYTES
  *	10:41:07  TCP              12         1013         12         1013
- *	10:41:07  UDP               4          452          4          452
- *	10:41:07  ICMP              2          196          2          196
- *	10:41:08  ...
+ *	10:41:07  UDP               2          304          2          304
+ *	10:41:07  ICMP              1          170          1          170
+ *	10:41:07  ICMPv6            1          210          1          210
+ *
+ *	10:41:08  TCP              18         1411         18         1411
+ *	...
  *
  * Every interval (-i, default 1 s) one row per protocol: TCP, UDP and
  * ICMP always, any other protocol (ICMPv6, GRE, ...) once it has been

@@ -113,7 +113,9 @@ int main(int argc, char **argv)
 
 	tp = bl_trace_pipe_open(NULL, &err);
 	if (!tp)
-		sample_die("sync: %s", err.msg);
+		sample_die("sync: %s%s", err.msg, err.err == -EBUSY ?
+			   "\n(another process is reading trace_pipe: the kernel allows one"
+			   " reader at a time)" : "");
 	while (bl_trace_pipe_poll(tp, 0, discard_line, NULL) > 0)
 		;
 

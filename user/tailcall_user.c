@@ -5,7 +5,7 @@
  *
  *	# ./tailcall -i 2
  *	tailcall: dispatching raw_syscalls/sys_enter of every process... Ctrl-C to end.
- *	jmp_table: 20 slots filled
+ *	jmp_table: 19 slots filled
  *	  io      -> tail_io       read write pread64 pwrite64
  *	  ids     -> tail_ids      getpid getppid gettid getuid geteuid getgid getegid
  *	  sched   -> tail_sched    sched_yield nanosleep clock_nanosleep

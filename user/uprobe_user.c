@@ -160,6 +160,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s", usage);
 		return 2;
 	}
+	if (o.interval)
+		sample_die("uprobe: -i: this sample prints each event as it comes");
 	if (i < argc) {
 		snprintf(target, sizeof(target), "%s", argv[i]);
 	} else {
@@ -180,7 +182,7 @@ int main(int argc, char **argv)
 	if (!pb)
 		sample_die("uprobe: %s", err.msg);
 
-	/* entry, then return: a call caught halfway shows only its return */
+	/* entry first: a call under way while the two go in may show its entry alone */
 	for (i = 0; i < 2; i++) {
 		struct bl_program *prog = bl_object_find_program(obj, i ? "compute_return"
 									 : "compute_entry");

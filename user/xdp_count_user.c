@@ -3,13 +3,16 @@
  * xdp_count - packets an interface receives, per IP protocol, counted by
  * an XDP program:
  *
- *	# ./xdp_count eth0
- *	xdp_count: xdp on eth0 (ifindex 2) via bpf_link, mode chosen by the kernel: counting... Ctrl-C to end.
+ *	# ./xdp_count vb
+ *	xdp_count: xdp on vb (ifindex 2) via bpf_link, ...: counting... Ctrl-C to end.
  *	TIME      PROTO           PACKETS      PKTS/s           BYTES
- *	10:41:07  TCP                1523       512.3          982412
- *	10:41:07  UDP                  40        13.0            4120
- *	10:41:07  ICMP                  3         1.0             294
- *	10:41:07  non-IP                2         0.0             120
+ *	21:28:11  TCP                   0         0.0               0
+ *	21:28:11  UDP                  20        20.0            2120
+ *	21:28:11  ICMP                  7         7.0             406
+ *	21:28:11  non-IP                2         2.0             102
+ *
+ *	21:28:12  TCP                   0         0.0               0
+ *	...
  *
  * Every interval (-i, default 1 s): one row per protocol, TCP, UDP and
  * ICMP always and any other (ICMPv6, non-IP frames such as ARP, ...)

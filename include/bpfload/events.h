@@ -39,17 +39,20 @@
  * Worst-case delivery delay, from commit to callback, with the defaults:
  * 50 ms for perf records and for ring buffer records submitted with
  * BPF_RB_NO_WAKEUP, 0.5 ms for other ring buffer records (plus
- * scheduling delays).  Set max_latency_ms = -1 for a pure event-driven
- * reader, coalesce_us = 0 / wakeup_per_record for the unbatched
- * behaviour.
+ * scheduling delays).  Set max_latency_ms = -1 for a purely event-driven
+ * reader, coalesce_us = -1 (ring buffer) or wakeup_per_record (perf
+ * buffer) for the unbatched behaviour.
  *
  * Callbacks return 0 to go on, or a negative errno to stop: the record
  * counts as consumed and the poll returns that value.
  *
- * Stopping.  Every wait is bounded (at most BL_EVENTS_STOP_CHECK_MS at a
- * time), and a signal that interrupts it makes the call return, so a
- * loop that checks a flag set by a SIGINT handler ends promptly.  The
- * *_run() functions do that loop for you.
+ * Stopping.  A poll waits at most its timeout (and, with the default
+ * max_latency_ms, wakes every 50 ms to drain), and a signal that
+ * interrupts the wait makes it return (-EINTR if nothing was delivered),
+ * so a loop that checks a flag set by a SIGINT handler ends promptly.
+ * The *_run() functions do that loop for you, waiting at most
+ * BL_EVENTS_STOP_CHECK_MS at a time, so a flag set from another thread
+ * (no signal) is seen within that delay.
  *
  * Readers are not thread-safe: use one from one thread at a time.  They
  * hold their own duplicate of the map fd; nothing is global.
@@ -73,9 +76,11 @@ extern "C" {
 /* Defaults documented above. */
 #define BL_EVENTS_MAX_LATENCY_MS	50
 #define BL_RINGBUF_COALESCE_US		500
-/* 128 data pages + the header page = 516 KiB per CPU: the kernel's
- * default perf_event_mlock_kb, what a process may map per CPU without
- * CAP_IPC_LOCK; room for ~6500 64-byte records, 12 ms at 500k/s. */
+/* 128 data pages + the header page = 516 KiB per CPU, the kernel's
+ * default perf_event_mlock_kb: a user without CAP_IPC_LOCK may map that
+ * much per online CPU, so one reader with this default fits.  Room for
+ * ~6500 64-byte records: 12 ms at 500k/s on one CPU.  Busy machines
+ * that keep the reader off the CPU longer need more pages. */
 #define BL_PERFBUF_PAGES		128
 
 /* ---- ring buffer (BPF_MAP_TYPE_RINGBUF) --------------------------------- */
@@ -87,7 +92,8 @@ typedef int (*bl_ringbuf_fn)(void *ctx, const void *data, size_t size);
 
 struct bl_ringbuf_opts {
 	/* Drain every ring at least this often, whether or not the kernel
-	 * woke us (0: BL_EVENTS_MAX_LATENCY_MS; -1: only on wakeups). */
+	 * woke us (0: BL_EVENTS_MAX_LATENCY_MS; -1: only on wakeups and
+	 * when a poll's timeout ends). */
 	int max_latency_ms;
 	/* Least time between two drains while records keep coming
 	 * (0: BL_RINGBUF_COALESCE_US; -1: none, drain on every wakeup).
@@ -163,8 +169,8 @@ struct bl_perfbuf_opts {
 	 * readers do; wakeup_bytes is then ignored. */
 	bool wakeup_per_record;
 	/* Drain every ring at least this often (0: BL_EVENTS_MAX_LATENCY_MS;
-	 * -1: only on wakeups, leaving records below the watermark until
-	 * more come). */
+	 * -1: only on wakeups and when a poll's timeout ends, leaving
+	 * records below the watermark until then). */
 	int max_latency_ms;
 	/* Called for PERF_RECORD_LOST; NULL to only count. */
 	bl_perfbuf_lost_fn lost_fn;

@@ -30,6 +30,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <bpfload/maputil.h>
+
 #include "kernel/kernel.h"
 
 #define DEFAULT_PIN_ROOT "/sys/fs/bpf"
@@ -277,6 +279,10 @@ static int create_one(struct bl_object *obj, size_t idx, const struct bl_load_op
 	}
 	if (m->fd >= 0)			/* bl_map_reuse_fd() or a pin */
 		return 0;
+	/* a perf event array needs one slot per CPU: 0 means "all of them" */
+	if (m->def.type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && !m->def.max_entries &&
+	    bl_possible_cpus() > 0)
+		m->def.max_entries = bl_possible_cpus();
 	ifd = inner_fd(obj, m, idx, &temp);
 	if (ifd < 0)
 		return ifd;

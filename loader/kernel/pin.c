@@ -95,6 +95,11 @@ int bl_pin_check_dir(const char *dir, struct bl_error *e)
 	if (statfs(dir, &st)) {
 		int err = -errno;
 
+		/* not a missing mount: this user may not reach the directory */
+		if (err == -EACCES || err == -EPERM)
+			return bl_fail(e, err, "pin directory %s: %s: %s", dir,
+				       bl_strerror(err, why, sizeof(why)),
+				       bl_errno_hint(-EPERM, BPF_PROG_TYPE_UNSPEC));
 		return bl_fail(e, err, "pin directory %s: %s (mount bpffs there with: mount -t bpf"
 			       " bpf /sys/fs/bpf)", dir, bl_strerror(err, why, sizeof(why)));
 	}

@@ -49,6 +49,14 @@ static const struct bl_section_def defs[] = {
 	{ "raw_tp.w/",		T(RAW_TRACEPOINT_WRITABLE), 0, BL_ATTACH_RAW_TRACEPOINT, P, "raw_tracepoint.w" },
 	{ "raw_tracepoint/",	T(RAW_TRACEPOINT), 0, BL_ATTACH_RAW_TRACEPOINT, P, "raw_tracepoint" },
 	{ "raw_tp/",		T(RAW_TRACEPOINT), 0, BL_ATTACH_RAW_TRACEPOINT, P, "raw_tracepoint" },
+	/* bare names: the type without a target (tail-call targets, or
+	 * programs attached through the API) */
+	{ "kprobe",		T(KPROBE), 0, BL_ATTACH_KPROBE, 0, "kprobe" },
+	{ "kretprobe",		T(KPROBE), 0, BL_ATTACH_KRETPROBE, 0, "kretprobe" },
+	{ "tracepoint",		T(TRACEPOINT), 0, BL_ATTACH_TRACEPOINT, 0, "tracepoint" },
+	{ "tp",			T(TRACEPOINT), 0, BL_ATTACH_TRACEPOINT, 0, "tracepoint" },
+	{ "raw_tracepoint",	T(RAW_TRACEPOINT), 0, BL_ATTACH_RAW_TRACEPOINT, 0, "raw_tracepoint" },
+	{ "raw_tp",		T(RAW_TRACEPOINT), 0, BL_ATTACH_RAW_TRACEPOINT, 0, "raw_tracepoint" },
 
 	/* BTF-typed tracing: the target is resolved in the kernel's BTF */
 	{ "tp_btf/",		T(TRACING), BPF_TRACE_RAW_TP, BL_ATTACH_TRACING, P | B, "tp_btf" },

@@ -9,9 +9,9 @@
 # the port in host byte order, and nothing else.  A second run filters on
 # another pid and must print nothing for the same connects.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
+top=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 cd "$top" || exit 1
-. tests/cli/lib.sh
+. tests/cli/lib.sh || { echo "Bail out! cannot read $top/tests/cli/lib.sh"; exit 1; }
 
 BIN=${BPFLOAD_BUILD:-$top/build}/bin
 N=5
@@ -83,7 +83,7 @@ mkfifo "$TMP/ctl"
 "$PYTHON" "$TMP/helper.py" "$N" "$TMP/ctl" > "$TMP/helper.out" 2>&1 &
 helper=$!
 on_exit "kill $helper"
-exec 3> "$TMP/ctl"	# opens once the helper has opened its end
+exec 3<> "$TMP/ctl"	# read-write: never blocks, even if the helper died
 wait_for "$TMP/helper.out" '^[0-9]+ [0-9]+$' 10
 read -r hpid port < "$TMP/helper.out"
 is "$hpid" "$helper" "helper listening on port ${port:-?}"

@@ -11,9 +11,9 @@
 # sized loopback header, IPv4 / IPv6 header, UDP header), no TCP, no
 # ICMP, and no other protocol.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
+top=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 cd "$top" || exit 1
-. tests/cli/lib.sh
+. tests/cli/lib.sh || { echo "Bail out! cannot read $top/tests/cli/lib.sh"; exit 1; }
 
 BIN=${BPFLOAD_BUILD:-$top/build}/bin
 N=25

@@ -11,9 +11,9 @@
 # program ran exactly once per system call through the program array.
 # With -p on a process that makes no system call, every count is 0.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
+top=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 cd "$top" || exit 1
-. tests/cli/lib.sh
+. tests/cli/lib.sh || { echo "Bail out! cannot read $top/tests/cli/lib.sh"; exit 1; }
 
 BIN=${BPFLOAD_BUILD:-$top/build}/bin
 A=17

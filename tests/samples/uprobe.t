@@ -10,9 +10,9 @@
 # so its pid is known), and a BINARY argument probes that file, not
 # another copy of the program.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
+top=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 cd "$top" || exit 1
-. tests/cli/lib.sh
+. tests/cli/lib.sh || { echo "Bail out! cannot read $top/tests/cli/lib.sh"; exit 1; }
 
 BIN=${BPFLOAD_BUILD:-$top/build}/bin
 K=6

@@ -12,9 +12,9 @@
 # kernel's default mode, once with --skb, then --native.  After each run
 # no XDP program may be left on vb.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
+top=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 cd "$top" || exit 1
-. tests/cli/lib.sh
+. tests/cli/lib.sh || { echo "Bail out! cannot read $top/tests/cli/lib.sh"; exit 1; }
 
 BIN=${BPFLOAD_BUILD:-$top/build}/bin
 N=30

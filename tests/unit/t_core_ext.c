@@ -12,6 +12,11 @@
  * unknown kind, a path that does not exist in the local types, a block
  * for a section that is not code.  The intact object opens, and its
  * program carries the records with instruction offsets in bytes.
+ *
+ * Then externs (core_externs.o): the .kconfig layout and map, what the
+ * linker records for .kconfig, .ksyms and kfunc references, and the copy
+ * of the BTF that BPF_BTF_LOAD gets (no extern linkage left, .kconfig's
+ * DATASEC laid out like the map, .ksyms's turned into a struct).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,6 +25,7 @@
 
 #include <bpfload.h>
 #include "object/btf.h"
+#include "object/core.h"
 #include "object/object.h"
 #include "objutil.h"
 #include "tap.h"
@@ -89,6 +95,121 @@ static void check(const struct img *orig, const struct layout *l, enum field f, 
 	ou_free(&im);
 }
 
+/* ---- externs ------------------------------------------------------------------- */
+
+static const struct bl_reloc_info *find_reloc(const struct bl_program *p, const char *sym)
+{
+	for (size_t i = 0; p && i < p->nr_relocs; i++)
+		if (!strcmp(p->relocs[i].symbol, sym))
+			return &p->relocs[i];
+	return NULL;
+}
+
+static void check_kconfig_layout(const struct bl_object *obj)
+{
+	static const struct { const char *name; enum bl_kcfg_type t; __u32 off, size; bool weak; }
+	want[] = {
+		{ "LINUX_KERNEL_VERSION", BL_KCFG_INT, 0, 4, false },
+		{ "CONFIG_BPF", BL_KCFG_BOOL, 4, 1, false },
+		{ "CONFIG_BPF_JIT", BL_KCFG_TRISTATE, 8, 4, false },
+		{ "CONFIG_BPF_SYSCALL", BL_KCFG_CHAR, 12, 1, false },
+		{ "CONFIG_HZ", BL_KCFG_INT, 16, 4, false },
+		{ "CONFIG_NR_CPUS", BL_KCFG_INT, 24, 8, true },
+		{ "CONFIG_NO_KERNEL_HAS_THIS_OPTION", BL_KCFG_BOOL, 32, 1, true },
+		{ "CONFIG_DEFAULT_HOSTNAME", BL_KCFG_STR, 33, 16, true },
+	};
+	struct bl_ext_info x;
+	__u32 i;
+
+	for (i = 0; bl_kconfig_extern(obj, i, &x, NULL) > 0; i++) {
+		if (i >= OU_ARRAY_SIZE(want))
+			break;
+		ok(!strcmp(x.name, want[i].name) && x.kcfg == want[i].t && x.off == want[i].off &&
+		   x.size == want[i].size && x.weak == want[i].weak, ".kconfig %s: kind %d at %u,"
+		   " %u bytes%s", want[i].name, want[i].t, want[i].off, want[i].size,
+		   want[i].weak ? ", weak" : "");
+	}
+	is_int(i, OU_ARRAY_SIZE(want), "eight .kconfig externs");
+	ok(bl_kconfig_map(obj) && bl_kconfig_map(obj)->def.value_size == 56 &&
+	   (bl_kconfig_map(obj)->def.map_flags & BPF_F_RDONLY_PROG),
+	   "their map: 49 bytes rounded to 56, read-only for programs");
+}
+
+static void check_extern_relocs(const struct bl_object *obj)
+{
+	const struct bl_program *kc = bl_object_find_program(obj, "kconfig");
+	const struct bl_program *kf = bl_object_find_program(obj, "kfunc");
+	const struct bl_reloc_info *r;
+
+	r = find_reloc(kc, "CONFIG_HZ");
+	ok(r && r->kind == BL_RELOC_KCONFIG && r->offset == 16 && !strcmp(r->target, ".kconfig"),
+	   "ld_imm64 of CONFIG_HZ: a map value reference at offset 16 of .kconfig");
+	ok(r && kc->insns[r->insn].src_reg == BPF_PSEUDO_MAP_VALUE &&
+	   kc->insns[r->insn + 1].imm == 16, "the instruction says so");
+	r = find_reloc(bl_object_find_program(obj, "ksym_addr"), "bpf_prog_put");
+	ok(r && r->kind == BL_RELOC_KSYM && !strcmp(r->target, "address"), "an untyped ksym");
+	r = find_reloc(bl_object_find_program(obj, "ksym_typed"), "runqueues");
+	ok(r && r->kind == BL_RELOC_KSYM && !strcmp(r->target, "typed"), "a typed ksym");
+	r = find_reloc(kf, "bpf_rcu_read_lock");
+	ok(r && r->kind == BL_RELOC_KFUNC && kf->insns[r->insn].src_reg == BPF_PSEUDO_KFUNC_CALL,
+	   "a kfunc call: BPF_PSEUDO_KFUNC_CALL, id at load");
+	r = find_reloc(kf, "bpf_no_kernel_has_this_kfunc");
+	ok(r && r->kind == BL_RELOC_KSYM && !strcmp(r->target, "kfunc"), "a kfunc's address"
+	   " (the __weak existence check) is a ksym");
+}
+
+static void check_kernel_btf(const struct bl_object *obj)
+{
+	struct bl_btf *btf = NULL;
+	struct bl_error e = { 0 };
+	const struct btf_type *t;
+	void *raw = NULL;
+	size_t size = 0;
+	bool ext_var = false, ext_func = false;
+
+	if (!ok(!bl_btf_for_kernel(obj, &raw, &size) && raw, "a BTF copy for the kernel"))
+		return;
+	if (!ok(!bl_btf_parse(raw, size, NULL, "kernel copy", &btf, &e), "it parses")) {
+		tap_diag("%s", e.msg);
+		free(raw);
+		return;
+	}
+	for (__u32 id = 1; id < bl_btf_type_cnt(btf); id++) {
+		t = bl_btf_type(btf, id);
+		if (bl_btf_kind(t) == BTF_KIND_VAR &&
+		    ((const struct btf_var *)bl_btf_extra(t))->linkage == 2)
+			ext_var = true;
+		if (bl_btf_kind(t) == BTF_KIND_FUNC && bl_btf_vlen(t) == 2)
+			ext_func = true;
+	}
+	ok(!ext_var && !ext_func, "no extern VAR or FUNC left");
+	t = bl_btf_type(btf, bl_btf_find(btf, ".kconfig", BTF_KIND_DATASEC));
+	ok(t && t->size == 56 && ((const struct btf_var_secinfo *)bl_btf_extra(t))[5].offset == 24,
+	   ".kconfig DATASEC laid out like the map");
+	ok(!bl_btf_find(btf, ".ksyms", BTF_KIND_DATASEC), ".ksyms is no DATASEC any more");
+	ok(bl_btf_find(btf, "bpf_rcu_read_lock", BTF_KIND_TYPEDEF), "a kfunc became a typedef");
+	bl_btf_free(btf);
+	free(raw);
+}
+
+static void check_externs(void)
+{
+	struct img im = ou_read("core_externs");
+	struct bl_error e = { 0 };
+	struct bl_object *obj = bl_object_open_mem(im.buf, im.size, NULL, &e);
+
+	if (!ok(obj != NULL, "core_externs.o opens (externs are supported)")) {
+		tap_diag("%s", e.msg);
+		ou_free(&im);
+		return;
+	}
+	check_kconfig_layout(obj);
+	check_extern_relocs(obj);
+	check_kernel_btf(obj);
+	bl_object_close(obj);
+	ou_free(&im);
+}
+
 int main(void)
 {
 	struct img im = ou_read("core_values");
@@ -132,5 +253,6 @@ int main(void)
 	check(&im, &l, F_SECNAME, btf_str_off(&im, &l, ".bss"), ".BTF.ext: core_relo records for"
 	      " section '.bss', which is not a code section", "records for a data section");
 	ou_free(&im);
+	check_externs();
 	return tap_done();
 }

@@ -222,13 +222,20 @@ static const struct sec_exp known[] = {
 	{ "cgroup/dev", T(CGROUP_DEVICE), BPF_CGROUP_DEVICE, "", "cgroup_device", A(CGROUP), 0 },
 	{ "sockops", T(SOCK_OPS), BPF_CGROUP_SOCK_OPS, "", "sockops", A(CGROUP), 0 },
 	{ "sockops_v4", T(SOCK_OPS), BPF_CGROUP_SOCK_OPS, "", "sockops", A(CGROUP), 0 },
+	/* bare names: a type without a target (tail-call targets) */
+	{ "kprobe", T(KPROBE), 0, "", "kprobe", A(KPROBE), 0 },
+	{ "kretprobe", T(KPROBE), 0, "", "kretprobe", A(KRETPROBE), 0 },
+	{ "tracepoint", T(TRACEPOINT), 0, "", "tracepoint", A(TRACEPOINT), 0 },
+	{ "tp", T(TRACEPOINT), 0, "", "tracepoint", A(TRACEPOINT), 0 },
+	{ "raw_tracepoint", T(RAW_TRACEPOINT), 0, "", "raw_tracepoint", A(RAW_TRACEPOINT), 0 },
+	{ "raw_tp", T(RAW_TRACEPOINT), 0, "", "raw_tracepoint", A(RAW_TRACEPOINT), 0 },
 };
 
 /* Names no entry matches. */
 static const char *const unknown[] = {
 	"", "foo", ".text", "license", "maps", ".maps", "Socket", "SOCKET", "kprobes/x",
 	"tcp", "tcx", "tcx/other", "cgroup/unknown", "cgroup_skb", "cgroup_skb/other",
-	"sk_lookupx", "lwt_inx", "lsm_cgroupx", "fentry", "iterx/task", "raw_tp",
+	"sk_lookupx", "lwt_inx", "lsm_cgroupx", "fentry", "iterx/task", "raw_tpx",
 	" socket", "sk_reuseport_x", "netfilterx", "syscalls",
 };
 
