@@ -27,7 +27,6 @@
  * records still in the ring, and exits.  clonesnoop's own threads (the
  * library detaches programs from several threads) are not shown.
  */
-#include <sys/resource.h>
 
 #include <sample.h>
 #include <bpfload/events.h>
@@ -113,15 +112,6 @@ static void attach_pair(struct bl_object *obj, const char *name, bool required)
 		sample_die("clonesnoop: %s", err.msg);
 }
 
-/* Kernels before 5.11 charge BPF maps to RLIMIT_MEMLOCK (64 KiB by
- * default): lift it, as root may.  Harmless where it is not needed. */
-static void raise_memlock(void)
-{
-	struct rlimit r = { RLIM_INFINITY, RLIM_INFINITY };
-
-	setrlimit(RLIMIT_MEMLOCK, &r);
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longs[] = {
@@ -137,7 +127,6 @@ int main(int argc, char **argv)
 	if (sample_parse(argc, argv, usage, &o, "p", longs, extra_opt) != argc)
 		sample_die("%s", usage);
 	sample_catch_signals();
-	raise_memlock();
 
 	self_pid = (__u32)getpid();
 	obj = sample_load(argv[0], NULL);

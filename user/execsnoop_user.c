@@ -28,7 +28,6 @@
  * Ctrl-C (or the end of --duration) detaches the program, prints the
  * records still in the ring and exits.
  */
-#include <sys/resource.h>
 
 #include <sample.h>
 #include <bpfload/events.h>
@@ -88,15 +87,6 @@ static int print_event(void *ctx, const void *data, size_t size)
 	return 0;
 }
 
-/* Kernels before 5.11 charge BPF maps to RLIMIT_MEMLOCK (64 KiB by
- * default): lift it, as root may.  Harmless where it is not needed. */
-static void raise_memlock(void)
-{
-	struct rlimit r = { RLIM_INFINITY, RLIM_INFINITY };
-
-	setrlimit(RLIMIT_MEMLOCK, &r);
-}
-
 int main(int argc, char **argv)
 {
 	struct sample_opts o = { 0 };
@@ -108,7 +98,6 @@ int main(int argc, char **argv)
 	if (sample_parse(argc, argv, usage, &o, NULL, NULL, NULL) != argc)
 		sample_die("%s", usage);
 	sample_catch_signals();
-	raise_memlock();
 
 	obj = sample_load(argv[0], NULL);
 	rb = bl_ringbuf_new(NULL, &err);

@@ -33,7 +33,6 @@
  * Ctrl-C (or the end of --duration) prints the interval in progress and
  * closes the object, which detaches the program.
  */
-#include <sys/resource.h>
 #include <time.h>
 
 #include <sample.h>
@@ -146,15 +145,6 @@ static void report(const struct bl_map *drops, const struct bl_map *stacks,
 	bl_map_snapshot_free(&snap);
 }
 
-/* Kernels before 5.11 charge BPF maps to RLIMIT_MEMLOCK (64 KiB by
- * default): lift it, as root may.  Harmless where it is not needed. */
-static void raise_memlock(void)
-{
-	struct rlimit r = { RLIM_INFINITY, RLIM_INFINITY };
-
-	setrlimit(RLIMIT_MEMLOCK, &r);
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longs[] = {
@@ -175,7 +165,6 @@ int main(int argc, char **argv)
 	if (o.interval <= 0)
 		sample_die("kfree_skb: the interval must be more than 0 s");
 	sample_catch_signals();
-	raise_memlock();
 
 	ks = bl_ksyms_load(NULL, &err);
 	if (!ks)

@@ -34,7 +34,6 @@
  * lines it cannot keep up with).  memcpy_stat counts in the kernel
  * instead.  trace_pipe is shared by the machine: one reader at a time.
  */
-#include <sys/resource.h>
 #include <sysexits.h>
 
 #include <sample.h>
@@ -130,15 +129,6 @@ static int discard_line(void *ctx, const char *line, size_t len)
 	return 0;
 }
 
-/* Kernels before 5.11 charge BPF maps to RLIMIT_MEMLOCK (64 KiB by
- * default): lift it, as root may.  Harmless where it is not needed. */
-static void raise_memlock(void)
-{
-	struct rlimit r = { RLIM_INFINITY, RLIM_INFINITY };
-
-	setrlimit(RLIMIT_MEMLOCK, &r);
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longs[] = {
@@ -157,7 +147,6 @@ int main(int argc, char **argv)
 	if (sample_parse(argc, argv, usage, &o, "f:a:t", longs, extra_opt) != argc)
 		sample_die("%s", usage);
 	sample_catch_signals();
-	raise_memlock();
 
 	tp = bl_trace_pipe_open(NULL, &err);
 	if (!tp)

@@ -46,7 +46,6 @@
  * Ctrl-C (or the end of --duration) prints the interval in progress,
  * then closes the object, which detaches the program.
  */
-#include <sys/resource.h>
 #include <sysexits.h>
 
 #include <sample.h>
@@ -206,15 +205,6 @@ static void print_log2(const __u64 *d)
 	}
 }
 
-/* Kernels before 5.11 charge BPF maps to RLIMIT_MEMLOCK (64 KiB by
- * default): lift it, as root may.  Harmless where it is not needed. */
-static void raise_memlock(void)
-{
-	struct rlimit r = { RLIM_INFINITY, RLIM_INFINITY };
-
-	setrlimit(RLIMIT_MEMLOCK, &r);
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longs[] = {
@@ -240,7 +230,6 @@ int main(int argc, char **argv)
 	if (o.interval <= 0)
 		sample_die("memcpy_stat: the interval must be more than 0 s");
 	sample_catch_signals();
-	raise_memlock();
 
 	if (use_tracepoint) {
 		keep_prog = "copy_datagram";

@@ -28,7 +28,6 @@
  * records still in the rings and exits.  opensnoop_tp's own opens are not
  * shown.
  */
-#include <sys/resource.h>
 
 #include <sample.h>
 #include <bpfload/events.h>
@@ -109,15 +108,6 @@ static void attach(struct bl_object *obj, const char *prog, bool required)
 		sample_die("opensnoop_tp: %s", err.msg);
 }
 
-/* Kernels before 5.11 charge BPF maps to RLIMIT_MEMLOCK (64 KiB by
- * default): lift it, as root may.  Harmless where it is not needed. */
-static void raise_memlock(void)
-{
-	struct rlimit r = { RLIM_INFINITY, RLIM_INFINITY };
-
-	setrlimit(RLIMIT_MEMLOCK, &r);
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longs[] = {
@@ -134,7 +124,6 @@ int main(int argc, char **argv)
 	if (sample_parse(argc, argv, usage, &o, "p:", longs, extra_opt) != argc)
 		sample_die("%s", usage);
 	sample_catch_signals();
-	raise_memlock();
 	self_pid = (__u32)getpid();
 
 	obj = sample_load(argv[0], prepare);

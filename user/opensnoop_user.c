@@ -31,7 +31,6 @@
  * records still in the rings and exits.  opensnoop's own opens are not
  * shown.
  */
-#include <sys/resource.h>
 #include <sysexits.h>
 
 #include <sample.h>
@@ -104,15 +103,6 @@ static int print_event(void *ctx, int cpu, const void *data, size_t size)
 	return 0;
 }
 
-/* Kernels before 5.11 charge BPF maps to RLIMIT_MEMLOCK (64 KiB by
- * default): lift it, as root may.  Harmless where it is not needed. */
-static void raise_memlock(void)
-{
-	struct rlimit r = { RLIM_INFINITY, RLIM_INFINITY };
-
-	setrlimit(RLIMIT_MEMLOCK, &r);
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longs[] = {
@@ -131,7 +121,6 @@ int main(int argc, char **argv)
 	if (sample_parse(argc, argv, usage, &o, "p:", longs, extra_opt) != argc)
 		sample_die("%s", usage);
 	sample_catch_signals();
-	raise_memlock();
 	self_pid = (__u32)getpid();
 
 	obj = sample_load(argv[0], prepare);

@@ -42,7 +42,6 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <sys/mount.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 
@@ -369,15 +368,6 @@ static int do_load(const char *argv0, const struct sample_opts *o)
 	return 0;
 }
 
-/* Kernels before 5.11 charge BPF maps to RLIMIT_MEMLOCK (64 KiB by
- * default): lift it, as root may.  Harmless where it is not needed. */
-static void raise_memlock(void)
-{
-	struct rlimit r = { RLIM_INFINITY, RLIM_INFINITY };
-
-	setrlimit(RLIMIT_MEMLOCK, &r);
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longs[] = {
@@ -395,7 +385,6 @@ int main(int argc, char **argv)
 	if (sample_parse(argc, argv, usage, &o, "run:p:", longs, extra_opt) != argc)
 		sample_die("%s", usage);
 	sample_catch_signals();
-	raise_memlock();
 
 	switch (mode) {
 	case MODE_READ:

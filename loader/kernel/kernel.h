@@ -44,6 +44,9 @@ int bl_pin_check_name(const char *name, struct bl_error *e);
 int bl_map_check_compat(const struct bl_map *map, int fd, const char *what,
 			struct bl_error *e);
 
+/* On EPERM before 5.11: lift RLIMIT_MEMLOCK; true if it grew. */
+bool bl_raise_memlock(void);
+
 /* Kernel version as KERNEL_VERSION(a, b, c) from uname(2). */
 __u32 bl_running_kernel_version(void);
 

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -96,6 +97,30 @@ __u32 bl_running_kernel_version(void)
 	if (uname(&u) || sscanf(u.release, "%u.%u.%u", &a, &b, &c) < 2)
 		return 0;
 	return (a << 16) + (b << 8) + (c > 255 ? 255 : c);
+}
+
+/*
+ * Before 5.11 the memory of maps and programs is charged to the
+ * process's RLIMIT_MEMLOCK (64 KiB by default), and BPF_MAP_CREATE or
+ * BPF_PROG_LOAD fail with EPERM when it is used up.  Later kernels
+ * charge memory cgroups instead and never give that EPERM.  So we react
+ * to the kernel's answer rather than to its version: on EPERM, lift the
+ * limit and try once more.
+ *
+ * Lift RLIMIT_MEMLOCK: to unlimited when we may (CAP_SYS_RESOURCE),
+ * else the soft limit to the hard one.  True if it grew. */
+bool bl_raise_memlock(void)
+{
+	struct rlimit rl, inf = { RLIM_INFINITY, RLIM_INFINITY };
+
+	if (getrlimit(RLIMIT_MEMLOCK, &rl) || rl.rlim_cur == RLIM_INFINITY)
+		return false;
+	if (!setrlimit(RLIMIT_MEMLOCK, &inf))
+		return true;
+	if (rl.rlim_cur == rl.rlim_max)
+		return false;
+	rl.rlim_cur = rl.rlim_max;
+	return setrlimit(RLIMIT_MEMLOCK, &rl) == 0;
 }
 
 /* ---- BTF ----------------------------------------------------------------------- */

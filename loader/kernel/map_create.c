@@ -26,7 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -62,16 +61,6 @@ static bool btf_ids_allowed(__u32 type)
 	}
 }
 
-/* Raise RLIMIT_MEMLOCK's soft limit to its hard limit; true if it grew. */
-static bool raise_memlock(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_MEMLOCK, &rl) || rl.rlim_cur == rl.rlim_max)
-		return false;
-	rl.rlim_cur = rl.rlim_max;
-	return setrlimit(RLIMIT_MEMLOCK, &rl) == 0;
-}
 
 static int create_raw(const struct bl_map *m, int btf_fd, int inner_fd)
 {
@@ -96,7 +85,7 @@ static int create_raw(const struct bl_map *m, int btf_fd, int inner_fd)
 	}
 	fd = bl_sys_map_create(m->def.type, m->kname, m->def.key_size, m->def.value_size,
 			       m->def.max_entries, &o);
-	if (fd == -EPERM && raise_memlock())
+	if (fd == -EPERM && bl_raise_memlock())
 		fd = bl_sys_map_create(m->def.type, m->kname, m->def.key_size,
 				       m->def.value_size, m->def.max_entries, &o);
 	return fd;

@@ -226,6 +226,8 @@ int bl_program_load(struct bl_object *obj, struct bl_program *p,
 		fd = load_logged(p, kname, obj->license, &o, opts, &p->log, &truncated);
 	else
 		fd = bl_sys_prog_load(p->type, kname, obj->license, p->insns, p->nr_insns, &o);
+	if (fd == -EPERM && bl_raise_memlock())
+		fd = bl_sys_prog_load(p->type, kname, obj->license, p->insns, p->nr_insns, &o);
 	if (fd < 0 && !opts->always_log) {
 		int first = fd;
 
