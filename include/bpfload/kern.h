@@ -27,6 +27,8 @@
  *   BL_VERSION(v)		section "version": a u32 that kernels before
  *				5.0 compared with their own version for
  *				kprobe programs; ignored by newer kernels
+ *   BL_CORE_READ() etc.	CO-RE: kernel struct reads relocated at load
+ *				time for the running kernel (kern_core.h)
  */
 #ifndef BPFLOAD_KERN_H
 #define BPFLOAD_KERN_H
@@ -88,5 +90,6 @@
 #include <bpfload/kern_maps.h>
 #include <bpfload/kern_endian.h>
 #include <bpfload/kern_tracing.h>
+#include <bpfload/kern_core.h>
 
 #endif /* BPFLOAD_KERN_H */

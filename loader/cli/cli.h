@@ -70,6 +70,7 @@ int cmd_map_update(int argc, char **argv);
 int cmd_map_delete(int argc, char **argv);
 int cmd_run(int argc, char **argv);		/* run.c */
 int cmd_pin(int argc, char **argv);		/* pin.c */
+int cmd_btf(int argc, char **argv);		/* btf.c */
 int cmd_unpin(int argc, char **argv);		/* pin.c */
 
 struct cli_cmd {

@@ -72,6 +72,9 @@ static const char *reloc_kind(enum bl_reloc_kind kind)
 	case BL_RELOC_MAP_VALUE:	return "map_value";
 	case BL_RELOC_CALL:		return "call";
 	case BL_RELOC_FUNC_PTR:		return "func_ptr";
+	case BL_RELOC_KCONFIG:		return "kconfig";
+	case BL_RELOC_KSYM:		return "ksym";
+	case BL_RELOC_KFUNC:		return "kfunc";
 	}
 	return "unknown";
 }

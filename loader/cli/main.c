@@ -36,6 +36,7 @@ static void usage(FILE *f)
 		"  run OBJ              load, attach, print events and maps until Ctrl-C\n"
 		"  pin OBJ|DIR          load and pin maps and programs (--attach: links too)\n"
 		"  unpin OBJ|DIR        remove what 'pin' pinned\n"
+		"  btf dump [FILE]      kernel types as a C header (vmlinux.h) or a list\n"
 		"  help [COMMAND]       help on a command\n"
 		"\n"
 		"Options (also accepted after the command):\n"
@@ -96,6 +97,7 @@ static const struct cli_cmd commands[] = {
 	{ "run",	cmd_run },
 	{ "pin",	cmd_pin },
 	{ "unpin",	cmd_unpin },
+	{ "btf",	cmd_btf },
 };
 
 static int parse_global(int argc, char **argv)

@@ -373,7 +373,10 @@ static int dump_batch(int fd, const struct bl_map_desc *d, __u32 batch, bl_map_e
 
 		if (snap) {
 			if (*snap_cap - snap->count < batch) {
-				size_t cap = *snap_cap ? *snap_cap : batch;
+				/* first guess: the whole map, if that is not huge */
+				size_t cap = *snap_cap ? *snap_cap :
+					     (size_t)d->max_entries * (ks + vs) <= DUMP_BUF_MAX * 2 &&
+					     d->max_entries > batch ? d->max_entries : batch;
 				void *p;
 
 				while (cap - snap->count < batch)

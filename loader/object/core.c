@@ -592,7 +592,8 @@ static int protos_compat(const struct bl_btf *lb, const struct btf_type *lt,
 
 /*
  * The check of type-based relocations (root names already matched):
- * kinds must agree; any two structs (unions, enums, forward
+ * kinds must agree (a forward declaration stands for the struct or
+ * union its kflag names); any two structs (unions, enums, forward
  * declarations) are compatible; integers of any size or sign (but not
  * the old bitfield encoding); pointers, arrays and typedefs by what they
  * refer to; function prototypes by arity and argument types.

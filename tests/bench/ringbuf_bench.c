@@ -221,7 +221,7 @@ static void mode(struct bl_object *obj, int map_fd, const char *name,
 
 int main(int argc, char **argv)
 {
-	long records = 2000000;
+	long records = 1000000;
 	__u32 per_call = 1, ring_mb = 16;
 	int coalesce = 0, repeat = 3, ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN), link, prod_cpu;
 	struct bl_error e = { 0 };

@@ -145,7 +145,7 @@ enum {
 	V_TASK_EXISTS, V_TASK_SIZE, V_TASK_ID_KERNEL, V_TASK_ID_LOCAL,
 	V_NOSTRUCT_EXISTS, V_NOSTRUCT_SIZE,
 	V_ENUM_TGID_EXISTS, V_ENUM_TGID, V_ENUM_MAX, V_ENUM_NOPE_EXISTS,
-	V_TASK_MATCHES, V_NOSTRUCT_MATCHES,
+	V_TASK_MATCHES, V_NOSTRUCT_MATCHES, V_TASK_MISMATCH,
 	V_NR,
 };
 
@@ -161,8 +161,9 @@ static const char *const value_names[V_NR] = {
 	"struct task_struct size", "struct task_struct kernel type id",
 	"struct task_struct local type id", "struct no_kernel_has_this_struct exists",
 	"struct no_kernel_has_this_struct size", "PIDTYPE_TGID exists", "PIDTYPE_TGID value",
-	"PIDTYPE_MAX value", "PIDTYPE_NO_KERNEL_HAS_THIS exists", "task_struct type matches",
-	"no_kernel_has_this_struct type matches",
+	"PIDTYPE_MAX value", "PIDTYPE_NO_KERNEL_HAS_THIS exists",
+	"task_struct___match (pid, tgid, real_parent) type matches",
+	"no_kernel_has_this_struct type matches", "task_struct___mismatch (long pid) type matches",
 };
 
 /* A bitfield's load: the smallest naturally aligned unit, from the
@@ -258,7 +259,7 @@ static void check_values(const struct bl_btf *btf, const char *custom_path, cons
 	if (!ok(!err, "%s: read .bss values", label))
 		goto out;
 	for (int i = 0; i < V_NR; i++) {
-		if ((i == V_TASK_MATCHES || i == V_NOSTRUCT_MATCHES) && !have_matches) {
+		if (i >= V_TASK_MATCHES && !have_matches) {
 			tap_skip(value_names[i], "type matches needs clang 15 or newer");
 			continue;
 		}

@@ -41,6 +41,19 @@ struct no_kernel_has_this_struct {
 	int x;
 };
 
+/* For "type matches", which is strict about integers: the kernel's char
+ * is unsigned (-funsigned-char, 6.2+, and pahole's older encoding), a
+ * BPF char signed, so these leave char out. */
+struct task_struct___match {
+	int pid;
+	int tgid;
+	struct task_struct *real_parent;
+} BL_CORE_STRUCT;
+
+struct task_struct___mismatch {
+	long pid;			/* an int in every kernel */
+} BL_CORE_STRUCT;
+
 enum pid_type {
 	PIDTYPE_PID,
 	PIDTYPE_TGID,
@@ -61,7 +74,7 @@ enum core_value_idx {
 	V_TASK_EXISTS, V_TASK_SIZE, V_TASK_ID_KERNEL, V_TASK_ID_LOCAL,
 	V_NOSTRUCT_EXISTS, V_NOSTRUCT_SIZE,
 	V_ENUM_TGID_EXISTS, V_ENUM_TGID, V_ENUM_MAX, V_ENUM_NOPE_EXISTS,
-	V_TASK_MATCHES, V_NOSTRUCT_MATCHES,
+	V_TASK_MATCHES, V_NOSTRUCT_MATCHES, V_TASK_MISMATCH,
 	V_NR,
 };
 
@@ -105,8 +118,9 @@ int core_values(struct __sk_buff *skb)
 	values[V_ENUM_NOPE_EXISTS] = bl_core_enum_value_exists(enum pid_type,
 							       PIDTYPE_NO_KERNEL_HAS_THIS);
 #ifdef bl_core_type_matches
-	values[V_TASK_MATCHES] = bl_core_type_matches(struct task_struct);
+	values[V_TASK_MATCHES] = bl_core_type_matches(struct task_struct___match);
 	values[V_NOSTRUCT_MATCHES] = bl_core_type_matches(struct no_kernel_has_this_struct);
+	values[V_TASK_MISMATCH] = bl_core_type_matches(struct task_struct___mismatch);
 	have_type_matches = 1;
 #endif
 	return 0;
