@@ -135,7 +135,7 @@ $(CLI): $(CLI_OBJS) $(LIB_A)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIB_A) $(LIBS) -lpthread
 
-$(BUILD)/bin/%_kern.o: kern/%_kern.c $(wildcard include/bpfload/kern*.h)
+$(BUILD)/bin/%_kern.o: kern/%_kern.c $(wildcard include/bpfload/kern*.h kern/*.h)
 	$(call msg,CLANG,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
@@ -150,7 +150,7 @@ $(BUILD)/bin/%: user/%.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) -O0 -g -std=gnu11 -Wall $(LDFLAGS) -o $@ $<
 
-$(BUILD)/tests/objs/%.o: tests/objs/%.c $(wildcard include/bpfload/kern*.h)
+$(BUILD)/tests/objs/%.o: tests/objs/%.c $(wildcard include/bpfload/kern*.h tests/objs/*.h)
 	$(call msg,CLANG,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -Itests/objs -c $< -o $@
@@ -160,12 +160,13 @@ $(BUILD)/san/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) -O1 -g $(BASE_CFLAGS) $(SAN_FLAGS) -c $< -o $@
 
-$(BUILD)/tests/unit/%: tests/unit/%.c $(SAN_OBJS) $(HDRS) tests/tap.h
+$(BUILD)/tests/unit/%: tests/unit/%.c $(SAN_OBJS) $(HDRS) tests/tap.h $(wildcard tests/unit/*.h)
 	$(call msg,CC-SAN,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) -O1 -g $(BASE_CFLAGS) -Itests $(SAN_FLAGS) -o $@ $< $(SAN_OBJS) $(LIBS)
 
-$(BUILD)/tests/kernel/%: tests/kernel/%.c $(TEST_HELPER_SRCS) $(LIB_A) $(HDRS) tests/tap.h
+$(BUILD)/tests/kernel/%: tests/kernel/%.c $(TEST_HELPER_SRCS) $(LIB_A) $(HDRS) tests/tap.h \
+			 $(wildcard tests/kernel/*.h)
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(BASE_CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(TEST_HELPER_SRCS) \

@@ -255,6 +255,13 @@ int bl_map_next_key(const struct bl_map *map, const void *key, void *next);
 
 /* ---- errors ------------------------------------------------------------- */
 
+/* Why this process may be refused by bpf() or perf_event_open(): the
+ * capabilities it lacks (CAP_BPF, CAP_SYS_ADMIN, CAP_PERFMON,
+ * CAP_NET_ADMIN) and the sysctls that then decide
+ * (kernel.unprivileged_bpf_disabled, kernel.perf_event_paranoid).  An
+ * empty string when it has them all.  Returns buf. */
+char *bl_privilege_hint(char *buf, size_t len);
+
 /* The symbolic name and strerror() text of an errno (either sign):
  * "EPERM (Operation not permitted)".  Returns buf. */
 char *bl_strerror(int err, char *buf, size_t len);

@@ -1399,7 +1399,11 @@ int cmd_run(int argc, char **argv)
 	status = r.err || derr ? 1 : 0;
 out:
 	release(&r);
-	if (cli_interrupted && status == 0)
-		cli_interrupted = 0;	/* the expected way out: not a failure */
+	/* stopped by a signal: everything is detached by now; say so, and
+	 * let main() exit 130 so scripts can tell it from --duration */
+	if (cli_interrupted)
+		fprintf(stderr, "bpfload run: %s: stopped, %zu attachment%s detached\n",
+			cli_interrupted == SIGTERM ? "SIGTERM" : "SIGINT", r.nr_attached,
+			r.nr_attached == 1 ? "" : "s");
 	return status;
 }

@@ -146,33 +146,14 @@ void cli_error(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static int read_sysctl_int(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	int v = -1;
-
-	if (!f)
-		return -1;
-	if (fscanf(f, "%d", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
-}
-
 static const char *eperm_hint(void)
 {
-	static char buf[320];
-	int v = read_sysctl_int("/proc/sys/kernel/unprivileged_bpf_disabled");
+	static char buf[512];
 
-	if (geteuid() != 0)
-		snprintf(buf, sizeof(buf), "run as root, or grant CAP_BPF (with CAP_PERFMON for"
-			 " tracing, CAP_NET_ADMIN for networking); kernel.unprivileged_bpf_disabled"
-			 " is %d here%s", v,
-			 v > 0 ? ", so bpf() is for privileged users only" : "");
-	else
-		snprintf(buf, sizeof(buf), "refused even to root: a security module or lockdown"
-			 " may forbid it (kernel.unprivileged_bpf_disabled is %d)", v);
-	return buf;
+	if (bl_privilege_hint(buf, sizeof(buf))[0])
+		return buf;
+	return "refused although this process has CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN:"
+	       " a security module (LSM) or kernel lockdown forbids it";
 }
 
 const char *cli_errno_hint(int err)

@@ -52,16 +52,20 @@ int bl_obj_fail_msg(struct bl_object *obj, int err, char *msg)
 
 const char *bl_errno_hint(int err, enum bpf_prog_type type)
 {
+	/* a scratch buffer per thread for the one hint that is composed */
+	static __thread char priv[512];
+
 	switch (-err) {
 	case EPERM:
+		if (bl_privilege_hint(priv, sizeof(priv))[0])
+			return priv;
 		if (type == BPF_PROG_TYPE_TRACING || type == BPF_PROG_TYPE_EXT ||
 		    type == BPF_PROG_TYPE_LSM)
 			return "the kernel refused the program before verification: it needs"
 			       " BPF trampolines (CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS,"
 			       " CONFIG_BPF_LSM for lsm/), which this kernel does not allow";
-		return "not permitted: run as root, or with CAP_BPF and CAP_PERFMON (CAP_NET_ADMIN"
-		       " for networking programs); unprivileged use also depends on"
-		       " kernel.unprivileged_bpf_disabled and kernel.perf_event_paranoid";
+		return "refused although this process has CAP_BPF, CAP_PERFMON and"
+		       " CAP_SYS_ADMIN: a security module (LSM) or kernel lockdown forbids it";
 	case EACCES:
 		return "the verifier rejected the program; the end of its log says why";
 	case EINVAL:
@@ -75,6 +79,10 @@ const char *bl_errno_hint(int err, enum bpf_prog_type type)
 		       " locked-memory limit (ulimit -l)";
 	case ENOSPC:
 		return "a log buffer or map was too small";
+	case EMFILE:
+	case ENFILE:
+		return "out of file descriptors: every map, program and link holds one; raise"
+		       " the open-file limit (ulimit -n)";
 	case ENOENT:
 		return "an object it refers to does not exist";
 	case EBADF:

@@ -24,6 +24,7 @@
 #define LOG_DEFAULT_MAX		(16U * 1024 * 1024)
 #define LOG_KERNEL_MAX		(UINT32_MAX >> 2)	/* the kernel's own limit */
 #define LOG_TAIL_LINES		20
+#define ENOTSUPP_KERNEL		524	/* the kernel's internal ENOTSUPP */
 
 /* Program names follow the same rules as map names. */
 static void prog_kernel_name(char *dst, const char *name)
@@ -71,6 +72,15 @@ static void fill_opts(const struct bl_object *obj, const struct bl_program *p,
 			o->line_info_cnt = p->nr_line_info;
 		}
 	}
+}
+
+/* The errors the verifier reports, for which its log says why.  Others
+ * (EMFILE, ENOMEM, EBADF ...) come before or beside it: a log would only
+ * mislead. */
+static bool verifier_may_explain(int err)
+{
+	return err == -EACCES || err == -EINVAL || err == -E2BIG || err == -EPERM ||
+	       err == -EFAULT || err == -ENOTSUPP_KERNEL;
 }
 
 /* Load with a verifier log, growing the buffer while the kernel says
@@ -226,9 +236,13 @@ int bl_program_load(struct bl_object *obj, struct bl_program *p,
 		fd = load_logged(p, kname, obj->license, &o, opts, &p->log, &truncated);
 	else
 		fd = bl_sys_prog_load(p->type, kname, obj->license, p->insns, p->nr_insns, &o);
+	/* 6.4+ fail a load whose log was cut (ENOSPC), even a good one:
+	 * the log was only wanted for learning, so load again without it */
+	if (fd == -ENOSPC && truncated)
+		fd = bl_sys_prog_load(p->type, kname, obj->license, p->insns, p->nr_insns, &o);
 	if (fd == -EPERM && bl_raise_memlock())
 		fd = bl_sys_prog_load(p->type, kname, obj->license, p->insns, p->nr_insns, &o);
-	if (fd < 0 && !opts->always_log) {
+	if (fd < 0 && !opts->always_log && verifier_may_explain(fd)) {
 		int first = fd;
 
 		fd = load_logged(p, kname, obj->license, &o, opts, &p->log, &truncated);

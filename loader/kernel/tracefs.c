@@ -274,7 +274,19 @@ static void drop_all(void)
  * soon as we return, and the process ends as the signal wanted. */
 static void on_signal(int sig)
 {
+	static const char msg_int[] = "bpfload: SIGINT: removed this process's tracefs"
+				      " probe events\n";
+	static const char msg_term[] = "bpfload: SIGTERM: removed this process's tracefs"
+				       " probe events\n";
+	ssize_t unused;
+
 	drop_all();
+	/* write(2) is async-signal-safe, stdio is not */
+	if (sig == SIGTERM)
+		unused = write(STDERR_FILENO, msg_term, sizeof(msg_term) - 1);
+	else
+		unused = write(STDERR_FILENO, msg_int, sizeof(msg_int) - 1);
+	(void)unused;
 	raise(sig);
 }
 

@@ -10,7 +10,7 @@
 #               --record-type, counts[pid] = N, per-CPU sum N
 #   globals     .bss/.data values after N calls (--set weight=3)
 #   cli_printk  N trace_pipe lines (when nobody else holds trace_pipe)
-# plus --duration, --interval, --json, Ctrl-C (SIGINT: summary, exit 0,
+# plus --duration, --interval, --json, Ctrl-C (SIGINT: summary, exit 130,
 # nothing left in the kernel), --set/--map/--record-type errors, --strict
 # and --xdp (on a veth in a private netns).  Needs root.
 
@@ -129,7 +129,7 @@ like "$out" "^  events_rb \\(ringbuf\\): $N records, $((48 * N)) bytes, 0 lost\$
 like "$out" "^  events_pb \\(perf\\): $N records, $((52 * N)) bytes, 0 lost\$" "perf buffer summary"
 is "$(cat "$tmp/ev.err")" "" "nothing on stderr"
 
-# ---- --json, stopped with Ctrl-C (SIGINT): detached, summary, exit 0 ----
+# ---- --json, stopped with Ctrl-C (SIGINT): detached, summary, exit 130 ----
 N=5
 start_trigger $N
 start_run evj --json --set target_pid=$TRIG --record-type cli_event --interval 0 "$ev"
@@ -137,7 +137,9 @@ ok $? "run --json starts streaming"
 fire
 kill -INT "$RUN"
 finish_run
-is $RUN_STATUS 0 "SIGINT: exit status 0 (the normal way to stop)"
+is $RUN_STATUS 130 "SIGINT: exit status 130 (interrupted, everything detached)"
+like "$(cat "$tmp/evj.err")" "^bpfload run: SIGINT: stopped, 2 attachments detached\$" \
+	"SIGINT: the message says what happened"
 got=$("$PYTHON" - "$tmp/evj.out" "$TRIG" <<'EOF'
 import json, sys
 pid = int(sys.argv[2])
@@ -183,7 +185,7 @@ ok $? "run globals starts"
 fire
 kill -INT "$RUN"
 finish_run
-is $RUN_STATUS 0 "run globals stopped by SIGINT, exit 0"
+is $RUN_STATUS 130 "run globals stopped by SIGINT, exit 130"
 out=$(cat "$tmp/gl.out")
 like "$out" "^set +weight \\(\\.rodata\\) = 3\$" "--set weight=3"
 like "$out" "= \\{getpid_calls=$N, weighted_calls=$((3 * N)), static_calls=$N, prime_sum=22, last_tag=\"getpid\"\\}\$" \

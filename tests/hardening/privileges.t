@@ -16,13 +16,6 @@
 #   nobody        uid/gid 65534, no capabilities at all
 # A map, a program and pins made beforehand as root give the commands
 # real ids and paths to work on.
-#
-# Known gaps are TODO tests (prove counts them as passing and says when
-# they start to pass): the CLI's own EPERM hint (loader/cli/util.c
-# eperm_hint) names kernel.unprivileged_bpf_disabled but not
-# kernel.perf_event_paranoid, and for uid 0 without capabilities it says
-# "refused even to root: a security module or lockdown" instead of naming
-# CAP_BPF (it looks at the uid, not at the capabilities).
 . "$(dirname "$0")/lib.sh"
 
 need_root
@@ -99,15 +92,10 @@ check_cmd() {	# check_cmd WHO NAME ARGS...
 		ok 1 "$who: $name fails with exit status 1 (got $rc$([ $rc -ge 128 ] &&
 			echo ": killed by signal $((rc - 128))"))"
 	fi
-	# the library's message (load, pin, run load through it) is complete;
-	# the CLI's own hint (every other command) has the gaps above
-	local lib=0
-	case $name in load | pin | run) lib=1 ;; esac
+	# the library's message (load, pin, run) and the CLI's own hint
+	# (every other command) both name the capabilities and the sysctls
 	if has "$err" "CAP_BPF"; then
 		ok 0 "$who: $name names CAP_BPF"
-	elif [ $lib -eq 0 ] && [ "$who" = root_nocaps ]; then
-		todo 1 "CLI eperm_hint() checks the uid, not the capabilities" \
-			"$who: $name names CAP_BPF"
 	else
 		ok 1 "$who: $name names CAP_BPF"
 	fi
@@ -118,9 +106,6 @@ check_cmd() {	# check_cmd WHO NAME ARGS...
 	fi
 	if has "$err" "kernel.perf_event_paranoid"; then
 		ok 0 "$who: $name names kernel.perf_event_paranoid"
-	elif [ $lib -eq 0 ]; then
-		todo 1 "CLI eperm_hint() does not name it" \
-			"$who: $name names kernel.perf_event_paranoid"
 	else
 		ok 1 "$who: $name names kernel.perf_event_paranoid"
 	fi
