@@ -140,6 +140,31 @@ $(BUILD)/bin/%_kern.o: kern/%_kern.c $(wildcard include/bpfload/kern*.h kern/*.h
 	@mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
+# CO-RE kern programs (kern/*_core_kern.c) include a vmlinux.h: the
+# kernel's types written from its BTF by our own CLI.  Only they depend on
+# it.  VMLINUX_BTF=FILE takes the types from another BTF (raw, or an ELF
+# vmlinux) on a machine whose kernel has none.
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+VMLINUX_H   := $(BUILD)/include/vmlinux.h
+
+$(VMLINUX_H): $(CLI) $(wildcard $(VMLINUX_BTF))
+	$(call msg,GEN,$@)
+	@if [ ! -r "$(VMLINUX_BTF)" ]; then \
+		echo "make: $(VMLINUX_BTF) is missing: this kernel has no BTF" \
+		     "(CONFIG_DEBUG_INFO_BTF), so $@ cannot be written for the CO-RE" \
+		     "objects (kern/*_core_kern.c). Build them with VMLINUX_BTF=FILE" \
+		     "(a raw BTF file or an ELF vmlinux with .BTF)." >&2; \
+		exit 1; \
+	fi
+	@mkdir -p $(@D)
+	$(Q)$(CLI) btf dump $(VMLINUX_BTF) --format c -o $@.tmp && mv -f $@.tmp $@
+
+$(BUILD)/bin/%_core_kern.o: kern/%_core_kern.c $(VMLINUX_H) \
+			    $(wildcard include/bpfload/kern*.h kern/*.h)
+	$(call msg,CLANG,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -I$(BUILD)/include -c $< -o $@
+
 $(BUILD)/bin/%: user/%_user.c $(LIB_A) $(HDRS)
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)

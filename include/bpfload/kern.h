@@ -33,8 +33,20 @@
 #ifndef BPFLOAD_KERN_H
 #define BPFLOAD_KERN_H
 
+/*
+ * With a vmlinux.h (bpfload btf dump --format c) included first, it has
+ * every kernel type, the __u32 family and the enums of <linux/bpf.h>
+ * (BPF_MAP_TYPE_*, BPF_FUNC_*, BPF_F_*): the uapi headers would define
+ * them a second time, so neither this header nor the ones below include
+ * them then.  <linux/version.h> only has macros and clashes with nothing.
+ *
+ *	#include "vmlinux.h"
+ *	#include <bpfload/kern.h>
+ */
+#ifndef __VMLINUX_H__
 #include <linux/types.h>
 #include <linux/bpf.h>
+#endif
 #include <linux/version.h>
 
 /*
@@ -46,12 +58,17 @@
 
 /*
  * The uapi <linux/stddef.h> (pulled in by <linux/bpf.h>) defines
- * __always_inline as a plain inline hint.  In BPF code it must be a
+ * __always_inline as a plain inline hint (a vmlinux.h does not define it).  In BPF code it must be a
  * guarantee (a helper meant to be inlined that becomes a BPF-to-BPF call
  * changes what the verifier sees), so force our definition.
  */
 #undef __always_inline
 #define __always_inline		inline __attribute__((always_inline))
+
+/* The uapi headers bring NULL along (through <stddef.h>); a vmlinux.h does not. */
+#ifndef NULL
+#define NULL			((void *)0)
+#endif
 
 #ifndef __noinline
 #define __noinline		__attribute__((noinline))

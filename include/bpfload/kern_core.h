@@ -42,7 +42,9 @@
 #ifndef BPFLOAD_KERN_CORE_H
 #define BPFLOAD_KERN_CORE_H
 
+#ifndef __VMLINUX_H__		/* vmlinux.h has the types (kern.h) */
 #include <linux/types.h>
+#endif
 #include <bpfload/kern_helpers.h>
 
 /* Second argument of __builtin_preserve_field_info(). */
@@ -194,6 +196,15 @@
 	typeof(___blc_inner(bl_core_read, src, __VA_ARGS__)) ___blc_in =	\
 		___blc_inner(bl_core_read, src, __VA_ARGS__);		\
 	bl_core_read(dst, sizeof(*(dst)), &___blc_in->___blc_last(__VA_ARGS__)); })
+
+/* The same from user memory, for a kernel type a program passes in (the
+ * struct open_how of openat2, seen from its syscall tracepoint): every
+ * step read with bpf_probe_read_user, the offsets relocated all the same.
+ * Returns bpf_probe_read_user's result. */
+#define BL_CORE_READ_USER_INTO(dst, src, ...) ({				\
+	typeof(___blc_inner(bl_core_read_user, src, __VA_ARGS__)) ___blc_in =	\
+		___blc_inner(bl_core_read_user, src, __VA_ARGS__);		\
+	bl_core_read_user(dst, sizeof(*(dst)), &___blc_in->___blc_last(__VA_ARGS__)); })
 
 /* A NUL-terminated string field (char comm[16]) into the array dst;
  * returns the length with the NUL, or -errno. */

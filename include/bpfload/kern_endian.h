@@ -11,7 +11,9 @@
 #ifndef BPFLOAD_KERN_ENDIAN_H
 #define BPFLOAD_KERN_ENDIAN_H
 
+#ifndef __VMLINUX_H__		/* vmlinux.h has the types (kern.h) */
 #include <linux/types.h>
+#endif
 
 /* Plain shifts and masks: always a constant expression for constants. */
 #define ___bl_swab16(x)	((__u16)((((__u16)(x) & 0x00ffU) << 8) |		\

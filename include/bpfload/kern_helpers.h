@@ -19,8 +19,11 @@
 #ifndef BPFLOAD_KERN_HELPERS_H
 #define BPFLOAD_KERN_HELPERS_H
 
+/* A vmlinux.h included first has the types and enum bpf_func_id. */
+#ifndef __VMLINUX_H__
 #include <linux/bpf.h>
 #include <linux/types.h>
+#endif
 
 /*
  * Types the helpers take only by pointer.  Declared here at file scope

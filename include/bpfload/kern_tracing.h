@@ -35,7 +35,9 @@
 #ifndef BPFLOAD_KERN_TRACING_H
 #define BPFLOAD_KERN_TRACING_H
 
+#ifndef __VMLINUX_H__		/* vmlinux.h has the types (kern.h) */
 #include <linux/types.h>
+#endif
 #include <bpfload/kern_helpers.h>
 
 #if defined(__TARGET_ARCH_x86)

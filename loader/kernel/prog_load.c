@@ -24,7 +24,6 @@
 #define LOG_DEFAULT_MAX		(16U * 1024 * 1024)
 #define LOG_KERNEL_MAX		(UINT32_MAX >> 2)	/* the kernel's own limit */
 #define LOG_TAIL_LINES		20
-#define ENOTSUPP_KERNEL		524	/* the kernel's internal ENOTSUPP */
 
 /* Program names follow the same rules as map names. */
 static void prog_kernel_name(char *dst, const char *name)
@@ -74,13 +73,12 @@ static void fill_opts(const struct bl_object *obj, const struct bl_program *p,
 	}
 }
 
-/* The errors the verifier reports, for which its log says why.  Others
- * (EMFILE, ENOMEM, EBADF ...) come before or beside it: a log would only
- * mislead. */
+/* The verifier answers with many errnos (EACCES, EINVAL, ENOENT for an
+ * unknown kernel symbol, E2BIG, ...), and its log says why.  Running out
+ * of file descriptors happens before it: a log would only mislead. */
 static bool verifier_may_explain(int err)
 {
-	return err == -EACCES || err == -EINVAL || err == -E2BIG || err == -EPERM ||
-	       err == -EFAULT || err == -ENOTSUPP_KERNEL;
+	return err != -EMFILE && err != -ENFILE;
 }
 
 /* Load with a verifier log, growing the buffer while the kernel says
