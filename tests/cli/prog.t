@@ -114,7 +114,7 @@ if id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
 		"$tmp/bpfload" prog list 2>&1)
 	is $? 1 "prog list as nobody fails with exit 1"
 	like "$out" "cannot enumerate programs .*EPERM" "... naming the call and EPERM"
-	like "$out" "kernel.unprivileged_bpf_disabled is [0-9]" "... with the sysctl's value"
+	like "$out" "kernel.unprivileged_bpf_disabled \\([0-9] here\\)" "... with the sysctl's value"
 	unlike "$out" "^ +ID +TYPE" "... and no table header"
 else
 	skip "no user nobody or no setpriv"
