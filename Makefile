@@ -150,8 +150,8 @@ VMLINUX_H   := $(BUILD)/include/vmlinux.h
 $(VMLINUX_H): $(CLI) $(wildcard $(VMLINUX_BTF))
 	$(call msg,GEN,$@)
 	@if [ ! -r "$(VMLINUX_BTF)" ]; then \
-		echo "make: $(VMLINUX_BTF) is missing: this kernel has no BTF" \
-		     "(CONFIG_DEBUG_INFO_BTF), so $@ cannot be written for the CO-RE" \
+		echo "make: no $(VMLINUX_BTF): without the kernel's BTF" \
+		     "(CONFIG_DEBUG_INFO_BTF) $@ cannot be written for the CO-RE" \
 		     "objects (kern/*_core_kern.c). Build them with VMLINUX_BTF=FILE" \
 		     "(a raw BTF file or an ELF vmlinux with .BTF)." >&2; \
 		exit 1; \

@@ -16,10 +16,10 @@
 #define OPENSNOOP_CORE_NAME_LEN	256
 
 /* Which program saw the open (struct opensnoop_core_event.source). */
-#define OPENSNOOP_CORE_KPROBE	1	/* kprobe do_sys_openat2: open_how in kernel memory */
-#define OPENSNOOP_CORE_OPENAT2	2	/* tracepoint sys_enter_openat2: open_how in user memory */
-#define OPENSNOOP_CORE_OPENAT	3	/* tracepoint sys_enter_openat: flags, mode arguments */
-#define OPENSNOOP_CORE_OPEN	4	/* tracepoint sys_enter_open (x86 only) */
+#define OPENSNOOP_CORE_KPROBE	1	/* do_sys_openat2: open_how in kernel memory */
+#define OPENSNOOP_CORE_OPENAT2	2	/* sys_enter_openat2: open_how in user memory */
+#define OPENSNOOP_CORE_OPENAT	3	/* sys_enter_openat: flags, mode arguments */
+#define OPENSNOOP_CORE_OPEN	4	/* sys_enter_open (x86 only) */
 
 struct opensnoop_core_event {
 	__u64 ts;			/* bpf_ktime_get_ns() */

@@ -8,8 +8,8 @@
  * What it shows: which process opens which path, how and with which mode:
  *
  *   TIME(s)            COMM             PID     FLAGS                               MODE  FILE
- *   0.000000000        touch            8931    O_WRONLY|O_CREAT|O_NOCTTY|O_NONBLOCK|O_LARGEFILE 0666  x
- *   0.000660300        cat              8932    O_RDONLY|O_LARGEFILE                0000  /etc/passwd
+ *   0.000000000        sh               8931    O_WRONLY|O_CREAT|O_TRUNC|O_LARGEFILE 0666  out
+ *   0.000660300        cat              8932    O_RDONLY|O_LARGEFILE                0000  out
  *
  * TIME(s) counts from the first record.  FLAGS are decoded (the access
  * mode first, then each flag; bits without a name in hex), MODE is in

@@ -42,6 +42,11 @@
  *
  *	#include "vmlinux.h"
  *	#include <bpfload/kern.h>
+ *
+ * The helper declarations name their ids (BPF_FUNC_*): the vmlinux.h must
+ * come from a kernel at least as new as the uapi <linux/bpf.h> that
+ * kern_helpers.h was generated from (6.1).  CO-RE makes the object run
+ * on older kernels all the same.
  */
 #ifndef __VMLINUX_H__
 #include <linux/types.h>

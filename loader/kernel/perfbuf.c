@@ -46,12 +46,12 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <bpfload/events.h>
 #include <bpfload/maputil.h>
 #include "kernel/kernel.h"
+#include "kernel/event_loop.h"
 
 struct cpu_ring {
 	int cpu;
@@ -77,32 +77,6 @@ struct bl_perfbuf {
 	size_t copy_cap;
 	struct bl_perfbuf_stats stats;
 };
-
-static __u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
-}
-
-static int ms_until(__u64 deadline)
-{
-	__u64 t;
-
-	if (deadline == UINT64_MAX)
-		return -1;
-	t = now_ns();
-	if (t >= deadline)
-		return 0;
-	t = (deadline - t + 999999) / 1000000;
-	return t > INT32_MAX ? INT32_MAX : (int)t;
-}
-
-static __u64 deadline_after(int ms)
-{
-	return ms < 0 ? UINT64_MAX : now_ns() + (__u64)ms * 1000000ull;
-}
 
 static void ring_close(struct bl_perfbuf *pb, struct cpu_ring *r)
 {
@@ -419,56 +393,35 @@ BL_API int bl_perfbuf_consume(struct bl_perfbuf *pb)
 	return total;
 }
 
+/* After each wait, all rings, woken or not: records below the watermark
+ * of an idle CPU are delivered within max_latency_ms. */
+static int drain(void *reader, bool woken, __u64 deadline)
+{
+	struct bl_perfbuf *pb = reader;
+
+	if (woken)
+		pb->stats.wakeups++;
+	return bl_perfbuf_consume(pb);
+}
+
 BL_API int bl_perfbuf_poll(struct bl_perfbuf *pb, int timeout_ms)
 {
-	__u64 deadline = deadline_after(timeout_ms);
-
 	if (!pb)
 		return -EINVAL;
-	for (;;) {
-		int wait = ms_until(deadline), ready, n;
-		bool intr = false;
+	return bl_epoll_poll(pb->epfd, pb->evs, pb->n, pb->max_latency_ms, timeout_ms,
+			     drain, pb);
+}
 
-		if (pb->max_latency_ms >= 0 && (wait < 0 || wait > pb->max_latency_ms))
-			wait = pb->max_latency_ms;
-		ready = pb->n ? epoll_wait(pb->epfd, pb->evs, (int)pb->n, wait) : 0;
-		if (ready < 0) {
-			if (errno != EINTR)
-				return -errno;
-			intr = true;
-		} else if (ready > 0) {
-			pb->stats.wakeups++;
-		}
-		/* All rings, woken or not: records below the watermark of an
-		 * idle CPU are delivered within max_latency_ms. */
-		n = bl_perfbuf_consume(pb);
-		if (n)
-			return n;
-		if (intr)
-			return -EINTR;
-		if (ms_until(deadline) == 0)
-			return 0;
-	}
+static int poll_reader(void *reader, int timeout_ms)
+{
+	return bl_perfbuf_poll(reader, timeout_ms);
 }
 
 BL_API int bl_perfbuf_run(struct bl_perfbuf *pb, int duration_ms, volatile sig_atomic_t *stop)
 {
-	__u64 deadline = deadline_after(duration_ms);
-
 	if (!pb)
 		return -EINVAL;
-	while (!(stop && *stop)) {
-		int left = ms_until(deadline), n;
-
-		if (left == 0)
-			break;
-		if (left < 0 || left > BL_EVENTS_STOP_CHECK_MS)
-			left = BL_EVENTS_STOP_CHECK_MS;
-		n = bl_perfbuf_poll(pb, left);
-		if (n < 0 && n != -EINTR)
-			return n;
-	}
-	return 0;
+	return bl_events_run(poll_reader, pb, duration_ms, stop);
 }
 
 BL_API int bl_perfbuf_epoll_fd(const struct bl_perfbuf *pb)

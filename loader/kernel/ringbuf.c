@@ -54,6 +54,7 @@
 
 #include <bpfload/events.h>
 #include "kernel/kernel.h"
+#include "kernel/event_loop.h"
 
 struct ring {
 	int map_fd;			/* our dup */
@@ -78,34 +79,6 @@ struct bl_ringbuf {
 	struct bl_ringbuf_stats stats;
 	size_t page;
 };
-
-static __u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
-}
-
-/* Milliseconds until deadline, rounded up (so we never spin on a 0 ms
- * wait just before it); -1 for no deadline. */
-static int ms_until(__u64 deadline)
-{
-	__u64 t;
-
-	if (deadline == UINT64_MAX)
-		return -1;
-	t = now_ns();
-	if (t >= deadline)
-		return 0;
-	t = (deadline - t + 999999) / 1000000;
-	return t > INT32_MAX ? INT32_MAX : (int)t;
-}
-
-static __u64 deadline_after(int ms)
-{
-	return ms < 0 ? UINT64_MAX : now_ns() + (__u64)ms * 1000000ull;
-}
 
 BL_API struct bl_ringbuf *bl_ringbuf_new(const struct bl_ringbuf_opts *opts,
 					 struct bl_error *e)
@@ -296,7 +269,7 @@ BL_API int bl_ringbuf_consume_ring(struct bl_ringbuf *rb, unsigned int idx)
 	n = ring_consume(rb, &rb->rings[idx]);
 	if (n > 0) {
 		rb->stats.drains++;
-		rb->last_drain_ns = now_ns();
+		rb->last_drain_ns = bl_now_ns();
 	}
 	return n;
 }
@@ -316,7 +289,7 @@ BL_API int bl_ringbuf_consume(struct bl_ringbuf *rb)
 	}
 	if (total) {
 		rb->stats.drains++;
-		rb->last_drain_ns = now_ns();
+		rb->last_drain_ns = bl_now_ns();
 	}
 	return total;
 }
@@ -334,7 +307,7 @@ static void coalesce(struct bl_ringbuf *rb, __u64 deadline)
 
 	if (!rb->coalesce_ns || !rb->last_drain_ns)
 		return;
-	t = now_ns();
+	t = bl_now_ns();
 	until = rb->last_drain_ns + (__u64)rb->coalesce_ns;
 	if (until > deadline)
 		until = deadline;
@@ -345,57 +318,37 @@ static void coalesce(struct bl_ringbuf *rb, __u64 deadline)
 	nanosleep(&ts, NULL);	/* EINTR: drain now, the caller sees the signal later */
 }
 
+/* After each wait, every ring, whoever woke us: this is also the timed
+ * drain that bounds the delay of BPF_RB_NO_WAKEUP records. */
+static int drain(void *reader, bool woken, __u64 deadline)
+{
+	struct bl_ringbuf *rb = reader;
+
+	if (woken) {
+		rb->stats.wakeups++;
+		coalesce(rb, deadline);
+	}
+	return bl_ringbuf_consume(rb);
+}
+
 BL_API int bl_ringbuf_poll(struct bl_ringbuf *rb, int timeout_ms)
 {
-	__u64 deadline = deadline_after(timeout_ms);
-
 	if (!rb)
 		return -EINVAL;
-	for (;;) {
-		int wait = ms_until(deadline), ready, n;
-		bool intr = false;
+	return bl_epoll_poll(rb->epfd, rb->evs, rb->n, rb->max_latency_ms, timeout_ms,
+			     drain, rb);
+}
 
-		if (rb->max_latency_ms >= 0 && (wait < 0 || wait > rb->max_latency_ms))
-			wait = rb->max_latency_ms;
-		ready = rb->n ? epoll_wait(rb->epfd, rb->evs, (int)rb->n, wait) : 0;
-		if (ready < 0) {
-			if (errno != EINTR)
-				return -errno;
-			intr = true;
-		} else if (ready > 0) {
-			rb->stats.wakeups++;
-			coalesce(rb, deadline);
-		}
-		/* Every ring, whoever woke us: this is also the timed drain
-		 * that bounds the delay of BPF_RB_NO_WAKEUP records. */
-		n = bl_ringbuf_consume(rb);
-		if (n)
-			return n;
-		if (intr)
-			return -EINTR;
-		if (ms_until(deadline) == 0)
-			return 0;
-	}
+static int poll_reader(void *reader, int timeout_ms)
+{
+	return bl_ringbuf_poll(reader, timeout_ms);
 }
 
 BL_API int bl_ringbuf_run(struct bl_ringbuf *rb, int duration_ms, volatile sig_atomic_t *stop)
 {
-	__u64 deadline = deadline_after(duration_ms);
-
 	if (!rb)
 		return -EINVAL;
-	while (!(stop && *stop)) {
-		int left = ms_until(deadline), n;
-
-		if (left == 0)
-			break;
-		if (left < 0 || left > BL_EVENTS_STOP_CHECK_MS)
-			left = BL_EVENTS_STOP_CHECK_MS;
-		n = bl_ringbuf_poll(rb, left);
-		if (n < 0 && n != -EINTR)
-			return n;
-	}
-	return 0;
+	return bl_events_run(poll_reader, rb, duration_ms, stop);
 }
 
 BL_API int bl_ringbuf_epoll_fd(const struct bl_ringbuf *rb)

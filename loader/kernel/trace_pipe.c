@@ -18,18 +18,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <bpfload/events.h>
 #include "kernel/kernel.h"
+#include "kernel/event_loop.h"
 
 #ifndef TRACEFS_MAGIC
 #define TRACEFS_MAGIC	0x74726163
@@ -43,32 +42,6 @@ struct bl_trace_pipe {
 	char *buf;			/* unfinished line at buf[0..len) */
 	size_t len;
 };
-
-static __u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
-}
-
-static int ms_until(__u64 deadline)
-{
-	__u64 t;
-
-	if (deadline == UINT64_MAX)
-		return -1;
-	t = now_ns();
-	if (t >= deadline)
-		return 0;
-	t = (deadline - t + 999999) / 1000000;
-	return t > INT32_MAX ? INT32_MAX : (int)t;
-}
-
-static __u64 deadline_after(int ms)
-{
-	return ms < 0 ? UINT64_MAX : now_ns() + (__u64)ms * 1000000ull;
-}
 
 static bool is_tracefs(const char *dir)
 {
@@ -187,7 +160,7 @@ static int deliver(struct bl_trace_pipe *tp, bl_trace_line_fn fn, void *ctx, int
 BL_API int bl_trace_pipe_poll(struct bl_trace_pipe *tp, int timeout_ms, bl_trace_line_fn fn,
 			      void *ctx)
 {
-	__u64 deadline = deadline_after(timeout_ms);
+	__u64 deadline = bl_deadline_after(timeout_ms);
 	int count = 0, reads = 0;
 
 	if (!tp || !fn)
@@ -214,35 +187,35 @@ BL_API int bl_trace_pipe_poll(struct bl_trace_pipe *tp, int timeout_ms, bl_trace
 			return count;
 		if (n < 0 && errno == EINTR)
 			return -EINTR;
-		wait = ms_until(deadline);
+		wait = bl_stop_check_ms(deadline);
 		if (wait == 0)
 			return 0;
-		if (wait < 0 || wait > BL_EVENTS_STOP_CHECK_MS)
-			wait = BL_EVENTS_STOP_CHECK_MS;
 		if (poll(&pfd, 1, wait) < 0 && errno == EINTR)
 			return -EINTR;
 	}
 }
 
+struct line_reader {
+	struct bl_trace_pipe *tp;
+	bl_trace_line_fn fn;
+	void *ctx;
+};
+
+static int poll_reader(void *reader, int timeout_ms)
+{
+	struct line_reader *r = reader;
+
+	return bl_trace_pipe_poll(r->tp, timeout_ms, r->fn, r->ctx);
+}
+
 BL_API int bl_trace_pipe_run(struct bl_trace_pipe *tp, int duration_ms,
 			     volatile sig_atomic_t *stop, bl_trace_line_fn fn, void *ctx)
 {
-	__u64 deadline = deadline_after(duration_ms);
+	struct line_reader r = { .tp = tp, .fn = fn, .ctx = ctx };
 
 	if (!tp || !fn)
 		return -EINVAL;
-	while (!(stop && *stop)) {
-		int left = ms_until(deadline), n;
-
-		if (left == 0)
-			break;
-		if (left < 0 || left > BL_EVENTS_STOP_CHECK_MS)
-			left = BL_EVENTS_STOP_CHECK_MS;
-		n = bl_trace_pipe_poll(tp, left, fn, ctx);
-		if (n < 0 && n != -EINTR)
-			return n;
-	}
-	return 0;
+	return bl_events_run(poll_reader, &r, duration_ms, stop);
 }
 
 /*

@@ -128,7 +128,8 @@ static int collect_funcs(struct bl_object *obj, struct bl_error *e)
 		if (err)
 			return bl_fail(e, -ENOMEM, "out of memory for functions");
 	}
-	qsort(obj->funcs, obj->nr_funcs, sizeof(*obj->funcs), cmp_func);
+	if (obj->nr_funcs)	/* qsort() wants a valid pointer even for 0 items */
+		qsort(obj->funcs, obj->nr_funcs, sizeof(*obj->funcs), cmp_func);
 	return check_overlap(obj, e);
 }
 

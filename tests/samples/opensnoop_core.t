@@ -29,7 +29,8 @@ K=2
 	skip_all "$BIN/opensnoop_core not built (make user kern; needs /sys/kernel/btf/vmlinux)"
 [ "$(id -u)" -eq 0 ] || skip_all "needs root for bpf()"
 require_python
-[ -e /sys/kernel/btf/vmlinux ] || skip_all "no /sys/kernel/btf/vmlinux: CO-RE needs the kernel's BTF"
+[ -e /sys/kernel/btf/vmlinux ] ||
+	skip_all "no /sys/kernel/btf/vmlinux: CO-RE needs the kernel's BTF"
 mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null ||
 	skip_all "tracefs is not mounted and cannot be"
 
@@ -162,7 +163,8 @@ run_all() {
 	out=$(cat "$TMP/out")
 	expect "$mode"
 	if [ "$mode" = kprobe ]; then
-		like "$out" "^Tracing do_sys_openat2\\(\\) with a kprobe" "$label: kprobe on do_sys_openat2"
+		like "$out" "^Tracing do_sys_openat2\\(\\) with a kprobe" \
+			"$label: kprobe on do_sys_openat2"
 	else
 		like "$out" "^Tracing the open syscall tracepoints" "$label: the syscall tracepoints"
 	fi
@@ -176,9 +178,9 @@ run_all() {
 	is "$(count_lines "$out" "$line$p1 +$want1 +$path1\$")" "$M" \
 		"$label: ... each with its pid, flags and mode"
 	is "$(count_lines "$out" "$line$p3 +$want3 +$path3\$")" "$K" \
-		"$label: $K openat calls without O_CREAT -> $K lines, mode $(echo "$want3" | sed 's/.* +//')"
+		"$label: $K openat calls without O_CREAT -> $K lines, mode ${want3##* +}"
 	is "$(count_lines "$out" "$line$pb +\\? \\(open_how: Bad address\\) +\\? +$pathbad\$")" \
-		"$want_bad" "$label: openat2 with a bad open_how pointer -> $want_bad '?' line(s)"
+		"$want_bad" "$label: openat2 with a bad open_how pointer -> $want_bad '?' lines"
 	[ "$_tap_failed" -eq 0 ] || diag "$(grep -F "$TMP" "$TMP/out" | head -20)"
 }
 
