@@ -70,6 +70,15 @@ void bl_close_fd(int *fd);
 int bl_perf_attach(struct bl_link *link, int pfd, int prog_fd, bool force_ioctl,
 		   __u64 cookie, const char *what, struct bl_error *e);
 int bl_perf_detach(struct bl_link *link);
+/* A new link holding the event pfd (taken over, also on failure) with
+ * prog_fd tied to it; NULL with errno set (bl_attach_null) on failure. */
+struct bl_link *bl_perf_link_new(int pfd, int prog_fd, bool force_ioctl, __u64 cookie,
+				 const char *what, struct bl_error *e);
+/* Same for the legacy tracefs probe ev with event id (taken over, also on
+ * failure): opens the event for pid (-1: every process). */
+struct bl_link *bl_perf_link_event(struct bl_probe_event *ev, int id, pid_t pid, int prog_fd,
+				   bool force_ioctl, __u64 cookie, const char *what,
+				   struct bl_error *e);
 /* ", bpf_link" or ", ioctl SET_BPF" as the last attach used */
 const char *bl_perf_how(const struct bl_link *link);
 /* The kprobe or uprobe PMU ("kprobe", "uprobe"): its perf type and the

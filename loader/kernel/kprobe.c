@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "kernel/attach_priv.h"
 
@@ -56,7 +55,7 @@ static struct bl_link *attach_pmu(struct kprobe_req *r, int type, int ret_bit,
 {
 	struct perf_event_attr attr;
 	struct bl_link *link;
-	int pfd, err;
+	int pfd;
 
 	memset(&attr, 0, sizeof(attr));
 	attr.type = type;
@@ -69,18 +68,10 @@ static struct bl_link *attach_pmu(struct kprobe_req *r, int type, int ret_bit,
 			explain_missing(e, r, pfd);
 		return bl_attach_null(pfd);
 	}
-	link = bl_link_new(bl_perf_detach);
-	if (!link) {
-		close(pfd);
-		bl_fail(e, -ENOMEM, "%s: out of memory", r->what);
-		return bl_attach_null(-ENOMEM);
-	}
-	err = bl_perf_attach(link, pfd, r->prog_fd, r->opts.force_ioctl, r->opts.bpf_cookie,
-			     r->what, e);
-	if (err) {
-		bl_link_abort(link);
-		return bl_attach_null(err);
-	}
+	link = bl_perf_link_new(pfd, r->prog_fd, r->opts.force_ioctl, r->opts.bpf_cookie,
+				r->what, e);
+	if (!link)
+		return NULL;
 	bl_link_set_desc(link, "%s via kprobe PMU, %s", r->what, bl_perf_how(link));
 	return link;
 }
@@ -96,10 +87,9 @@ static struct bl_link *no_kprobes(struct kprobe_req *r, struct bl_error *e)
 static struct bl_link *attach_legacy(struct kprobe_req *r, bool have_pmu, struct bl_error *e)
 {
 	char dir[BL_TRACEFS_MAX], target[320];
-	struct perf_event_attr attr;
 	struct bl_probe_event *ev = NULL;
 	struct bl_link *link;
-	int err, id = 0, pfd;
+	int err, id = 0;
 
 	err = bl_tracefs_find(dir, sizeof(dir), e);
 	if (err == -ENOENT && !have_pmu)
@@ -127,24 +117,10 @@ static struct bl_link *attach_legacy(struct kprobe_req *r, bool have_pmu, struct
 			explain_missing(e, r, err);
 		return bl_attach_null(err);
 	}
-	link = bl_link_new(bl_perf_detach);
-	if (!link) {
-		bl_probe_event_remove(ev, NULL);
-		bl_fail(e, -ENOMEM, "%s: out of memory", r->what);
-		return bl_attach_null(-ENOMEM);
-	}
-	link->event = ev;
-	memset(&attr, 0, sizeof(attr));
-	attr.type = PERF_TYPE_TRACEPOINT;
-	attr.config = id;
-	pfd = bl_perf_open_probe(&attr, -1, r->what, e);
-	err = pfd < 0 ? pfd : bl_perf_attach(link, pfd, r->prog_fd, r->opts.force_ioctl,
-					     r->opts.bpf_cookie, r->what, e);
-	if (err) {
-		bl_link_abort(link);
-		return bl_attach_null(err);
-	}
-	bl_probe_event_hold(ev, pfd, link->perf[0].lfd);
+	link = bl_perf_link_event(ev, id, -1, r->prog_fd, r->opts.force_ioctl,
+				  r->opts.bpf_cookie, r->what, e);
+	if (!link)
+		return NULL;
 	if (r->retprobe && r->opts.maxactive)
 		bl_link_set_desc(link, "%s via legacy kprobe_events (%s, maxactive %u), %s",
 				 r->what, bl_probe_event_name(ev), r->opts.maxactive,

@@ -132,6 +132,59 @@ enable:
 	return 0;
 }
 
+/* A new link holding the probe event pfd (taken over, also on failure)
+ * with prog_fd tied to it; NULL with errno set on failure. */
+struct bl_link *bl_perf_link_new(int pfd, int prog_fd, bool force_ioctl, __u64 cookie,
+				 const char *what, struct bl_error *e)
+{
+	struct bl_link *link = bl_link_new(bl_perf_detach);
+	int err;
+
+	if (!link) {
+		close(pfd);
+		bl_fail(e, -ENOMEM, "%s: out of memory", what);
+		return bl_attach_null(-ENOMEM);
+	}
+	err = bl_perf_attach(link, pfd, prog_fd, force_ioctl, cookie, what, e);
+	if (err) {
+		bl_link_abort(link);
+		return bl_attach_null(err);
+	}
+	return link;
+}
+
+/*
+ * A new link for the legacy tracefs probe ev (event id, taken over, also
+ * on failure): open the event for pid and tie prog_fd to it.  The link
+ * holds ev, so detaching removes it after the perf event is closed.
+ */
+struct bl_link *bl_perf_link_event(struct bl_probe_event *ev, int id, pid_t pid, int prog_fd,
+				   bool force_ioctl, __u64 cookie, const char *what,
+				   struct bl_error *e)
+{
+	struct perf_event_attr attr;
+	struct bl_link *link = bl_link_new(bl_perf_detach);
+	int pfd, err;
+
+	if (!link) {
+		bl_probe_event_remove(ev, NULL);
+		bl_fail(e, -ENOMEM, "%s: out of memory", what);
+		return bl_attach_null(-ENOMEM);
+	}
+	link->event = ev;
+	memset(&attr, 0, sizeof(attr));
+	attr.type = PERF_TYPE_TRACEPOINT;
+	attr.config = id;
+	pfd = bl_perf_open_probe(&attr, pid, what, e);
+	err = pfd < 0 ? pfd : bl_perf_attach(link, pfd, prog_fd, force_ioctl, cookie, what, e);
+	if (err) {
+		bl_link_abort(link);
+		return bl_attach_null(err);
+	}
+	bl_probe_event_hold(ev, pfd, link->perf[0].lfd);
+	return link;
+}
+
 const char *bl_perf_how(const struct bl_link *link)
 {
 	if (!link->nr_perf)

@@ -11,7 +11,6 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "kernel/attach_priv.h"
 
@@ -44,17 +43,9 @@ BL_API struct bl_link *bl_attach_tracepoint(int prog_fd, const char *cat, const 
 	pfd = bl_perf_open_probe(&attr, -1, what, e);
 	if (pfd < 0)
 		return bl_attach_null(pfd);
-	link = bl_link_new(bl_perf_detach);
-	if (!link) {
-		close(pfd);
-		bl_fail(e, -ENOMEM, "%s: out of memory", what);
-		return bl_attach_null(-ENOMEM);
-	}
-	err = bl_perf_attach(link, pfd, prog_fd, o.force_ioctl, o.bpf_cookie, what, e);
-	if (err) {
-		bl_link_abort(link);
-		return bl_attach_null(err);
-	}
+	link = bl_perf_link_new(pfd, prog_fd, o.force_ioctl, o.bpf_cookie, what, e);
+	if (!link)
+		return NULL;
 	bl_link_set_desc(link, "%s, %s", what, bl_perf_how(link));
 	return link;
 }

@@ -244,7 +244,7 @@ static struct bl_link *attach_pmu(struct uprobe_req *r, int type, int ret_bit,
 {
 	struct perf_event_attr attr;
 	struct bl_link *link;
-	int pfd, err;
+	int pfd;
 
 	memset(&attr, 0, sizeof(attr));
 	attr.type = type;
@@ -254,18 +254,10 @@ static struct bl_link *attach_pmu(struct uprobe_req *r, int type, int ret_bit,
 	pfd = bl_perf_open_probe(&attr, r->pid, r->what, e);
 	if (pfd < 0)
 		return bl_attach_null(pfd);
-	link = bl_link_new(bl_perf_detach);
-	if (!link) {
-		close(pfd);
-		bl_fail(e, -ENOMEM, "%s: out of memory", r->what);
-		return bl_attach_null(-ENOMEM);
-	}
-	err = bl_perf_attach(link, pfd, r->prog_fd, r->opts.force_ioctl, r->opts.bpf_cookie,
-			     r->what, e);
-	if (err) {
-		bl_link_abort(link);
-		return bl_attach_null(err);
-	}
+	link = bl_perf_link_new(pfd, r->prog_fd, r->opts.force_ioctl, r->opts.bpf_cookie,
+				r->what, e);
+	if (!link)
+		return NULL;
 	set_desc(link, r, "uprobe PMU");
 	return link;
 }
@@ -273,10 +265,9 @@ static struct bl_link *attach_pmu(struct uprobe_req *r, int type, int ret_bit,
 static struct bl_link *attach_legacy(struct uprobe_req *r, bool have_pmu, struct bl_error *e)
 {
 	char dir[BL_TRACEFS_MAX], target[PATH_MAX + 32], via[128];
-	struct perf_event_attr attr;
 	struct bl_probe_event *ev = NULL;
 	struct bl_link *link;
-	int err, id = 0, pfd;
+	int err, id = 0;
 
 	err = bl_tracefs_find(dir, sizeof(dir), e);
 	if (err)
@@ -294,24 +285,10 @@ static struct bl_link *attach_legacy(struct uprobe_req *r, bool have_pmu, struct
 		bl_fail_append(e, " [%s]", r->what);
 		return bl_attach_null(err);
 	}
-	link = bl_link_new(bl_perf_detach);
-	if (!link) {
-		bl_probe_event_remove(ev, NULL);
-		bl_fail(e, -ENOMEM, "%s: out of memory", r->what);
-		return bl_attach_null(-ENOMEM);
-	}
-	link->event = ev;
-	memset(&attr, 0, sizeof(attr));
-	attr.type = PERF_TYPE_TRACEPOINT;
-	attr.config = id;
-	pfd = bl_perf_open_probe(&attr, r->pid, r->what, e);
-	err = pfd < 0 ? pfd : bl_perf_attach(link, pfd, r->prog_fd, r->opts.force_ioctl,
-					     r->opts.bpf_cookie, r->what, e);
-	if (err) {
-		bl_link_abort(link);
-		return bl_attach_null(err);
-	}
-	bl_probe_event_hold(ev, pfd, link->perf[0].lfd);
+	link = bl_perf_link_event(ev, id, r->pid, r->prog_fd, r->opts.force_ioctl,
+				  r->opts.bpf_cookie, r->what, e);
+	if (!link)
+		return NULL;
 	snprintf(via, sizeof(via), "legacy uprobe_events (%s)", bl_probe_event_name(ev));
 	set_desc(link, r, via);
 	return link;
