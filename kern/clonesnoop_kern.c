@@ -25,22 +25,10 @@
  */
 #include <bpfload/kern.h>
 
-/* Which call made the task (user/clonesnoop_user.c has the same values). */
-enum clone_call { CALL_CLONE, CALL_CLONE3, CALL_FORK, CALL_VFORK };
+#include "clonesnoop.h"	/* enum clone_call, struct clone_event */
 
 #define CLONE_VM	0x00000100	/* <linux/sched.h> */
 #define CLONE_VFORK	0x00004000
-
-/* One record of the ring buffer, as user/clonesnoop_user.c reads it. */
-struct clone_event {
-	__u64 ts;		/* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
-	__u64 flags;		/* clone flags (CLONE_THREAD: a thread) */
-	__u32 call;		/* enum clone_call */
-	__u32 pid;		/* parent process (tgid) */
-	__u32 tid;		/* parent thread */
-	__u32 child;		/* the new task's id */
-	char comm[16];		/* the parent's command name */
-};
 
 struct pending_clone {
 	__u64 flags;

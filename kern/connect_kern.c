@@ -30,20 +30,11 @@
 #include <linux/in.h>
 #include <linux/in6.h>
 
+#include "connect.h"	/* struct connect_event */
+
 /* Address families (the uapi headers leave them to the C library). */
 #define AF_INET		2
 #define AF_INET6	10
-
-/* One connect() attempt.  user/connect_user.c has the same struct. */
-struct connect_event {
-	__u32 tgid;		/* process id */
-	__u32 tid;		/* thread id */
-	char comm[16];		/* thread name */
-	__u16 family;		/* AF_INET or AF_INET6 */
-	__u16 port;		/* destination port, host byte order */
-	__u32 scope_id;		/* IPv6 scope (interface index), else 0 */
-	__u8 addr[16];		/* 4 bytes (IPv4) or 16 (IPv6), network order */
-};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

@@ -21,21 +21,7 @@
  */
 #include <bpfload/kern.h>
 
-#define MAX_ARGS	20
-#define ARG_LEN		128
-#define FILE_LEN	256
-
-/* One record, as user/execsnoop_user.c reads it. */
-struct exec_event {
-	__u64 ts;			/* bpf_ktime_get_ns() */
-	__u32 pid;			/* the process calling execve */
-	__u32 tid;
-	__u32 argc;			/* arguments copied into args */
-	__u32 more;			/* 1 if argv had more than MAX_ARGS */
-	char comm[16];			/* the caller's name, before the exec */
-	char file[FILE_LEN];
-	char args[MAX_ARGS][ARG_LEN];
-};
+#include "execsnoop.h"	/* struct exec_event, MAX_ARGS, ARG_LEN, FILE_LEN */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

@@ -23,17 +23,11 @@
  */
 #include <bpfload/kern.h>
 
-#define MAX_FRAMES	64
+#include "kfree_skb.h"	/* MAX_FRAMES, struct drop_count */
 
 struct kfree_skb_args {
 	__u64 common;			/* type, flags, preempt count, pid */
 	const void *skbaddr;
-	__u64 location;
-};
-
-/* Value of drops, as user/kfree_skb_user.c reads it. */
-struct drop_count {
-	__u64 count;
 	__u64 location;
 };
 

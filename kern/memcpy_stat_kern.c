@@ -23,10 +23,7 @@
  */
 #include <bpfload/kern.h>
 
-#define NR_SIZE_SLOTS	18
-#define NR_LOG2_SLOTS	65
-
-const volatile __u32 size_arg = 3;
+#include "memcpy.h"	/* size_arg, size_of_call(), struct copy_datagram_args */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -41,12 +38,6 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } log2_sizes SEC(".maps");
-
-struct copy_datagram_args {
-	__u64 common;
-	const void *skbaddr;
-	int len;
-};
 
 /* Number of significant bits: 0 for 0, 1 for 1, 2 for 2..3, ... 64. */
 static __always_inline __u32 bit_length(__u64 v)
@@ -92,35 +83,6 @@ static __always_inline void count(__u64 size)
 	c = bpf_map_lookup_elem(&log2_sizes, &slot);
 	if (c)
 		*c += 1;
-}
-
-/*
- * Argument size_arg of the probed call.  All six registers are read
- * first and kept apart with an empty asm: otherwise clang turns the
- * switch into one load at a computed offset from ctx, which the
- * verifier refuses ("dereference of modified ctx ptr").
- */
-static __always_inline unsigned long size_of_call(struct pt_regs *ctx)
-{
-	unsigned long a1 = PT_REGS_PARM1(ctx), a2 = PT_REGS_PARM2(ctx);
-	unsigned long a3 = PT_REGS_PARM3(ctx), a4 = PT_REGS_PARM4(ctx);
-	unsigned long a5 = PT_REGS_PARM5(ctx), a6 = PT_REGS_PARM6(ctx);
-
-	asm volatile("" : "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5), "+r"(a6));
-	switch (size_arg) {
-	case 1:
-		return a1;
-	case 2:
-		return a2;
-	case 4:
-		return a4;
-	case 5:
-		return a5;
-	case 6:
-		return a6;
-	default:
-		return a3;
-	}
 }
 
 SEC("kprobe/memcpy")

@@ -34,13 +34,7 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 
-/* Per protocol.  user/sockex_user.c has the same struct. */
-struct proto_stats {
-	__u64 rx_packets;
-	__u64 rx_bytes;
-	__u64 tx_packets;
-	__u64 tx_bytes;
-};
+#include "sockex.h"	/* struct proto_stats */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

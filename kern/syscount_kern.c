@@ -23,12 +23,7 @@
  */
 #include <bpfload/kern.h>
 
-/* Value of counts, as user/syscount_user.c reads it. */
-struct syscount_value {
-	__u64 calls;
-	__u64 errors;
-	char comm[16];
-};
+#include "syscount.h"	/* struct syscount_value */
 
 /* The records of raw_syscalls/sys_enter and sys_exit (their format files). */
 struct raw_sys_enter_args {

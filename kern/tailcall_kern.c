@@ -39,14 +39,7 @@
  */
 #include <bpfload/kern.h>
 
-/* Branches: the index of each row of branch_stats.  user/tailcall_user.c
- * has the same numbering. */
-#define BR_IO		0
-#define BR_IDS		1
-#define BR_SCHED	2
-#define BR_MEMORY	3
-#define BR_NONE		4	/* no program in the slot: dispatch went on */
-#define NR_BRANCHES	5
+#include "tailcall.h"	/* BR_*, NR_BRANCHES, struct branch_stats */
 
 /* Syscall numbers are below this on every architecture we run on. */
 #define MAX_SYSCALLS	512
@@ -56,11 +49,6 @@ struct raw_sys_enter {
 	__u64 common;			/* type, flags, preempt count, pid */
 	long id;			/* syscall number */
 	unsigned long args[6];
-};
-
-struct branch_stats {
-	__u64 calls;
-	__u64 bytes;			/* tail_io only */
 };
 
 struct {

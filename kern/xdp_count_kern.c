@@ -28,13 +28,7 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 
-#define NON_IP		256	/* slot for frames that are not IPv4/IPv6 */
-
-/* Per protocol.  user/xdp_count_user.c has the same struct. */
-struct proto_count {
-	__u64 packets;
-	__u64 bytes;
-};
+#include "xdp_count.h"	/* NON_IP, struct proto_count */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

@@ -31,6 +31,8 @@
 #include <sample.h>
 #include <bpfload/events.h>
 
+#include "../kern/clonesnoop.h"
+
 static const char usage[] =
 	"usage: clonesnoop [-d SECONDS] [--processes]\n"
 	"\n"
@@ -43,20 +45,7 @@ static const char usage[] =
 	"  -p, --processes         new processes only, not threads\n"
 	"  -h, --help              this text\n";
 
-/* As in kern/clonesnoop_kern.c. */
-enum clone_call { CALL_CLONE, CALL_CLONE3, CALL_FORK, CALL_VFORK };
-
 #define CLONE_THREAD	0x00010000
-
-struct clone_event {
-	__u64 ts;
-	__u64 flags;
-	__u32 call;
-	__u32 pid;
-	__u32 tid;
-	__u32 child;
-	char comm[16];
-};
 
 static bool processes_only;
 static __u64 start_ns;
@@ -121,7 +110,6 @@ int main(int argc, char **argv)
 	struct sample_opts o = { 0 };
 	struct bl_object *obj;
 	struct bl_ringbuf *rb;
-	struct bl_error err;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (sample_parse(argc, argv, usage, &o, "p", longs, extra_opt) != argc)
@@ -130,10 +118,7 @@ int main(int argc, char **argv)
 
 	self_pid = (__u32)getpid();
 	obj = sample_load(argv[0], NULL);
-	rb = bl_ringbuf_new(NULL, &err);
-	if (!rb || bl_ringbuf_add(rb, bl_map_fd(sample_map(obj, "events")), print_event, NULL,
-				  &err) < 0)
-		sample_die("clonesnoop: %s", err.msg);
+	rb = sample_ringbuf("clonesnoop", obj, print_event);
 	start_ns = (__u64)(sample_now() * 1e9);
 	attach_pair(obj, "clone", true);
 	attach_pair(obj, "clone3", false);
@@ -141,12 +126,7 @@ int main(int argc, char **argv)
 	attach_pair(obj, "vfork", false);
 
 	printf("%-18s %-16s %-6s %s\n", "TIME(s)", "COMM", "PID", "MESSAGE");
-	bl_ringbuf_run(rb, o.duration > 0 ? (int)(o.duration * 1000) : -1, &sample_stop);
-
-	/* Detach, then print what is still in the ring. */
-	bl_object_detach_all(obj);
-	bl_ringbuf_consume(rb);
-	bl_ringbuf_free(rb);
+	sample_ringbuf_run(rb, obj, o.duration);
 	bl_object_close(obj);
 	return 0;
 }

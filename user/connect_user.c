@@ -29,16 +29,7 @@
 #include <bpfload/events.h>
 #include "sample.h"
 
-/* As in kern/connect_kern.c. */
-struct connect_event {
-	__u32 tgid;
-	__u32 tid;
-	char comm[16];
-	__u16 family;
-	__u16 port;
-	__u32 scope_id;
-	__u8 addr[16];
-};
+#include "../kern/connect.h"
 
 static const char usage[] =
 	"Usage: connect [-p PID] [-v] [-d SECONDS]\n"
@@ -56,16 +47,9 @@ static unsigned long long nr_events;
 
 static int parse_extra(int opt, const char *arg)
 {
-	char *end;
-	unsigned long v;
-
 	switch (opt) {
 	case 'p':
-		errno = 0;
-		v = strtoul(arg, &end, 10);
-		if (errno || *end || !v || v > INT_MAX)
-			sample_die("connect: -p wants a process id, not '%s'", arg);
-		opt_pid = (__u32)v;
+		opt_pid = sample_pid("connect", arg);
 		return 0;
 	case 'v':
 		opt_verbose = 1;
@@ -140,10 +124,7 @@ int main(int argc, char **argv)
 	sample_catch_signals();
 
 	obj = sample_load(argv[0], prepare);
-	rb = bl_ringbuf_new(NULL, &err);
-	if (!rb || bl_ringbuf_add(rb, bl_map_fd(sample_map(obj, "events")), print_event,
-				  NULL, &err) < 0)
-		sample_die("connect: %s", err.msg);
+	rb = sample_ringbuf("connect", obj, print_event);
 	/* the count of links made, or -errno */
 	if (bl_object_attach_all(obj, &err) < 0)
 		sample_die("connect: %s", err.msg);

@@ -32,6 +32,8 @@
 #include <sample.h>
 #include <bpfload/events.h>
 
+#include "../kern/execsnoop.h"
+
 static const char usage[] =
 	"usage: execsnoop [-d SECONDS]\n"
 	"\n"
@@ -41,22 +43,6 @@ static const char usage[] =
 	"\n"
 	"  -d, --duration SECONDS  stop after this long (default: until Ctrl-C)\n"
 	"  -h, --help              this text\n";
-
-#define MAX_ARGS	20
-#define ARG_LEN		128
-#define FILE_LEN	256
-
-/* As in kern/execsnoop_kern.c. */
-struct exec_event {
-	__u64 ts;
-	__u32 pid;
-	__u32 tid;
-	__u32 argc;
-	__u32 more;
-	char comm[16];
-	char file[FILE_LEN];
-	char args[MAX_ARGS][ARG_LEN];
-};
 
 static __u64 first_ts;
 
@@ -100,21 +86,13 @@ int main(int argc, char **argv)
 	sample_catch_signals();
 
 	obj = sample_load(argv[0], NULL);
-	rb = bl_ringbuf_new(NULL, &err);
-	if (!rb || bl_ringbuf_add(rb, bl_map_fd(sample_map(obj, "events")), print_event, NULL,
-				  &err) < 0)
-		sample_die("execsnoop: %s", err.msg);
+	rb = sample_ringbuf("execsnoop", obj, print_event);
 	/* (not sample_attach_all(), which takes the count of links for an error) */
 	if (bl_object_attach_all(obj, &err) < 0)
 		sample_die("execsnoop: %s", err.msg);
 
 	printf("%-18s %-16s %-6s %-24s %s\n", "TIME(s)", "COMM", "PID", "FILENAME", "ARGS");
-	bl_ringbuf_run(rb, o.duration > 0 ? (int)(o.duration * 1000) : -1, &sample_stop);
-
-	/* Detach, then print what is still in the ring. */
-	bl_object_detach_all(obj);
-	bl_ringbuf_consume(rb);
-	bl_ringbuf_free(rb);
+	sample_ringbuf_run(rb, obj, o.duration);
 	bl_object_close(obj);
 	return 0;
 }

@@ -38,6 +38,8 @@
 #include <sample.h>
 #include <bpfload/maputil.h>
 
+#include "../kern/kfree_skb.h"
+
 static const char usage[] =
 	"usage: kfree_skb [-i SECONDS] [-d SECONDS] [-n STACKS]\n"
 	"\n"
@@ -48,13 +50,6 @@ static const char usage[] =
 	"  -d, --duration SECONDS  stop after this long (default: until Ctrl-C)\n"
 	"  -n, --stacks N          at most N stacks per report (default 10)\n"
 	"  -h, --help              this text\n";
-
-#define MAX_FRAMES	64	/* as in the kern side */
-
-struct drop_count {
-	__u64 count;
-	__u64 location;
-};
 
 struct drop {
 	__s32 id;

@@ -46,10 +46,10 @@
  * Ctrl-C (or the end of --duration) prints the interval in progress,
  * then closes the object, which detaches the program.
  */
-#include <sysexits.h>
-
-#include <sample.h>
+#include <sample_memcpy.h>
 #include <bpfload/maputil.h>
+
+#include "../kern/memcpy.h"
 
 static const char usage[] =
 	"usage: memcpy_stat [-i SECONDS] [-d SECONDS] [--log2] [-f FUNCTION [-a ARG]]\n"
@@ -68,67 +68,29 @@ static const char usage[] =
 	"  -t, --tracepoint        no kprobe: the skb/skb_copy_datagram_iovec tracepoint\n"
 	"  -h, --help              this text\n";
 
-#define FALLBACK_FUNC	"skb_copy_datagram_iter"
-#define FALLBACK_ARG	4
-#define NR_SIZE_SLOTS	18	/* as in the kern side */
-#define NR_LOG2_SLOTS	65
-
-static const char *func = "memcpy";
-static unsigned int size_arg = 3;
-static bool func_given, use_tracepoint, show_log2;
-static const char *keep_prog;	/* for prepare() */
+static bool show_log2;
 
 static int extra_opt(int opt, const char *arg)
 {
-	char *end;
-
-	switch (opt) {
-	case 'f':
-		func = arg;
-		func_given = true;
-		return 0;
-	case 'a':
-		size_arg = (unsigned int)strtoul(arg, &end, 10);
-		if (*end || size_arg < 1 || size_arg > 6)
-			sample_die("memcpy_stat: --arg wants 1 to 6, not '%s'", arg);
-		return 0;
-	case 'l':
+	if (opt == 'l') {
 		show_log2 = true;
 		return 0;
-	case 't':
-		use_tracepoint = true;
-		return 0;
 	}
-	return -1;
+	return memcpy_opt("memcpy_stat", opt, arg);
 }
 
-/* Before load: only keep_prog, with the size argument. */
 static void prepare(struct bl_object *obj)
 {
-	for (size_t i = 0; i < bl_object_program_count(obj); i++) {
-		struct bl_program *p = bl_object_program(obj, i);
-
-		bl_program_set_autoload(p, !strcmp(bl_program_name(p), keep_prog));
-	}
-	if (bl_object_set_global(obj, "size_arg", &size_arg, sizeof(size_arg)))
+	if (memcpy_prepare(obj))
 		sample_die("memcpy_stat: %s", bl_object_error(obj));
 }
 
-static struct bl_object *load_kprobe(const char *argv0, struct bl_link **link,
-				     struct bl_error *err)
-{
-	struct bl_object *obj;
-
-	keep_prog = "memcpy_size";
-	obj = sample_load(argv0, prepare);
-	*link = bl_attach_kprobe(bl_program_fd(bl_object_find_program(obj, keep_prog)), func, 0,
-				 false, NULL, err);
-	if (!*link) {
-		bl_object_close(obj);
-		return NULL;
-	}
-	return obj;
-}
+static const struct memcpy_sample sample = {
+	.name = "memcpy_stat",
+	.shows = "counts",
+	.probing = "Counting",
+	.prepare = prepare,
+};
 
 /* Every slot of a per-CPU array of __u64, summed over the CPUs. */
 static void read_totals(const struct bl_map *map, __u64 *totals, __u32 n)
@@ -218,8 +180,7 @@ int main(int argc, char **argv)
 	struct sample_opts o = { .interval = 2 };
 	const struct bl_map *map;
 	struct bl_object *obj;
-	struct bl_link *link = NULL;
-	struct bl_error err;
+	struct bl_link *link;
 	__u32 n;
 	double start;
 	int go;
@@ -231,31 +192,7 @@ int main(int argc, char **argv)
 		sample_die("memcpy_stat: the interval must be more than 0 s");
 	sample_catch_signals();
 
-	if (use_tracepoint) {
-		keep_prog = "copy_datagram";
-		obj = sample_load(argv[0], prepare);
-		link = bl_program_attach(bl_object_find_program(obj, keep_prog), &err);
-		if (!link)
-			sample_die("memcpy_stat: %s", err.msg);
-	} else {
-		obj = load_kprobe(argv[0], &link, &err);
-		if (!obj && err.err == -EOPNOTSUPP) {
-			fprintf(stderr, "memcpy_stat: this kernel has no kprobes, so memcpy cannot be"
-				" traced here.\n(%s)\nmemcpy_stat --tracepoint counts the socket receive"
-				" copies (skb/skb_copy_datagram_iovec) instead.\n", err.msg);
-			return EX_UNAVAILABLE;
-		}
-		if (!obj && !func_given) {
-			printf("The kernel refuses a kprobe on memcpy (%s).\n"
-			       "Counting %s (socket receive copies, size in argument %d) instead.\n",
-			       err.msg, FALLBACK_FUNC, FALLBACK_ARG);
-			func = FALLBACK_FUNC;
-			size_arg = FALLBACK_ARG;
-			obj = load_kprobe(argv[0], &link, &err);
-		}
-		if (!obj)
-			sample_die("memcpy_stat: %s", err.msg);
-	}
+	obj = memcpy_load(argv[0], &sample, &link);
 	map = sample_map(obj, show_log2 ? "log2_sizes" : "sizes");
 	n = show_log2 ? NR_LOG2_SLOTS : NR_SIZE_SLOTS;
 	printf("Counting sizes with %s, every %g s... Hit Ctrl-C to end.\n\n",

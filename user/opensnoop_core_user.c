@@ -39,8 +39,7 @@
  */
 #include <fcntl.h>
 
-#include <sample.h>
-#include <bpfload/events.h>
+#include <sample_opensnoop.h>
 
 #include "../kern/opensnoop_core.h"
 
@@ -95,25 +94,15 @@ static const struct {
 	{ O_PATH, "O_PATH" },
 };
 
-static __u32 target_pid;
-static __u32 self_pid;
-static __u64 first_ts;
 static bool use_tracepoints;
 
 static int extra_opt(int opt, const char *arg)
 {
-	char *end;
-
 	if (opt == 't') {
 		use_tracepoints = true;
 		return 0;
 	}
-	if (opt != 'p')
-		return -1;
-	target_pid = (__u32)strtoul(arg, &end, 10);
-	if (*end || !target_pid)
-		sample_die("opensnoop_core: -p wants a process id, not '%s'", arg);
-	return 0;
+	return opensnoop_pid_opt("opensnoop_core", opt, arg);
 }
 
 static void prepare(struct bl_object *obj)
@@ -154,8 +143,6 @@ static int print_event(void *ctx, const void *data, size_t size)
 		return 0;
 	e.comm[sizeof(e.comm) - 1] = '\0';
 	e.file[sizeof(e.file) - 1] = '\0';
-	if (!first_ts)
-		first_ts = e.ts;
 	if (e.how_err) {
 		/* the caller's open_how was unreadable (openat2 with a bad pointer) */
 		snprintf(flags, sizeof(flags), "? (open_how: %s)", strerror(-e.how_err));
@@ -164,20 +151,9 @@ static int print_event(void *ctx, const void *data, size_t size)
 		decode_flags(e.flags, flags, sizeof(flags));
 		snprintf(mode, sizeof(mode), "%04llo", (unsigned long long)e.mode);
 	}
-	printf("%-18.9f %-16s %-7u %-35s %-5s %s\n",
-	       e.ts >= first_ts ? (double)(e.ts - first_ts) / 1e9 : 0.0, e.comm, e.pid, flags,
+	printf("%-18.9f %-16s %-7u %-35s %-5s %s\n", opensnoop_time(e.ts), e.comm, e.pid, flags,
 	       mode, e.file);
 	return 0;
-}
-
-/* A tracepoint of the object; one this kernel lacks is fine unless required. */
-static void attach_tp(struct bl_object *obj, const char *prog, bool required)
-{
-	struct bl_error err;
-
-	if (!bl_program_attach(bl_object_find_program(obj, prog), &err) &&
-	    (required || err.err != -ENOENT))
-		sample_die("opensnoop_core: %s", err.msg);
 }
 
 /* The kprobe, or NULL after saying why the tracepoints are used instead. */
@@ -213,7 +189,6 @@ int main(int argc, char **argv)
 	struct bl_link *kprobe = NULL;
 	struct bl_ringbuf *rb;
 	struct bl_object *obj;
-	struct bl_error err;
 	int ret;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -223,19 +198,16 @@ int main(int argc, char **argv)
 	self_pid = (__u32)getpid();
 
 	obj = sample_load(argv[0], prepare);
-	rb = bl_ringbuf_new(NULL, &err);
-	if (!rb || bl_ringbuf_add(rb, bl_map_fd(sample_map(obj, "events")), print_event, NULL,
-				  &err) < 0)
-		sample_die("opensnoop_core: %s", err.msg);
+	rb = sample_ringbuf("opensnoop_core", obj, print_event);
 	if (!use_tracepoints)
 		kprobe = attach_kprobe(obj);
 	if (kprobe) {
 		printf("Tracing do_sys_openat2() with a kprobe: struct open_how read by CO-RE"
 		       " from kernel memory\n");
 	} else {
-		attach_tp(obj, "tp_openat", true);
-		attach_tp(obj, "tp_openat2", false);
-		attach_tp(obj, "tp_open", false);
+		opensnoop_attach_tp("opensnoop_core", obj, "tp_openat", true);
+		opensnoop_attach_tp("opensnoop_core", obj, "tp_openat2", false);
+		opensnoop_attach_tp("opensnoop_core", obj, "tp_open", false);
 		printf("Tracing the open syscall tracepoints: struct open_how read by CO-RE"
 		       " from user memory\n");
 	}

@@ -24,6 +24,7 @@
 
 #include <bpfload.h>
 #include <bpfload/attach.h>
+#include <bpfload/events.h>
 
 /* Set by SIGINT/SIGTERM: the main loop stops, the object is closed, and
  * closing it detaches every program. */
@@ -110,6 +111,20 @@ static inline int sample_parse(int argc, char **argv, const char *usage, struct 
 	return optind;
 }
 
+/* The argument of -p PID: a process id (1 to INT_MAX), or exit saying
+ * that it is not one; name starts the message. */
+static inline __u32 sample_pid(const char *name, const char *arg)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || *end || !v || v > INT_MAX)
+		sample_die("%s: -p wants a process id, not '%s'", name, arg);
+	return (__u32)v;
+}
+
 /* NAME_kern.o beside the binary (the samples/bpf convention). */
 static inline void sample_object_path(const char *argv0, char *buf, size_t len)
 {
@@ -153,6 +168,17 @@ static inline void sample_attach_all(struct bl_object *obj)
 		sample_die("%s", err.msg);
 }
 
+/* Before load (from a prepare function): load only the program named
+ * keep, for objects that hold alternatives (a kprobe and a tracepoint). */
+static inline void sample_autoload_only(struct bl_object *obj, const char *keep)
+{
+	for (size_t i = 0; i < bl_object_program_count(obj); i++) {
+		struct bl_program *p = bl_object_program(obj, i);
+
+		bl_program_set_autoload(p, !strcmp(bl_program_name(p), keep));
+	}
+}
+
 static inline struct bl_map *sample_map(struct bl_object *obj, const char *name)
 {
 	struct bl_map *m = bl_object_find_map(obj, name);
@@ -160,6 +186,32 @@ static inline struct bl_map *sample_map(struct bl_object *obj, const char *name)
 	if (!m)
 		sample_die("map '%s' is missing from %s", name, bl_object_name(obj));
 	return m;
+}
+
+/* A reader of the ring buffer map events of obj, calling fn for each
+ * record; exits saying why (name first) if it cannot be made. */
+static inline struct bl_ringbuf *sample_ringbuf(const char *name, struct bl_object *obj,
+						bl_ringbuf_fn fn)
+{
+	struct bl_ringbuf *rb;
+	struct bl_error err;
+
+	rb = bl_ringbuf_new(NULL, &err);
+	if (!rb || bl_ringbuf_add(rb, bl_map_fd(sample_map(obj, "events")), fn, NULL, &err) < 0)
+		sample_die("%s: %s", name, err.msg);
+	return rb;
+}
+
+/* Print rb's records until Ctrl-C or the end of duration (seconds, when
+ * more than 0); then detach obj's programs, print the records still in
+ * the ring and free rb. */
+static inline void sample_ringbuf_run(struct bl_ringbuf *rb, struct bl_object *obj,
+				      double duration)
+{
+	bl_ringbuf_run(rb, duration > 0 ? (int)(duration * 1000) : -1, &sample_stop);
+	bl_object_detach_all(obj);
+	bl_ringbuf_consume(rb);
+	bl_ringbuf_free(rb);
 }
 
 static inline double sample_now(void)
@@ -191,6 +243,25 @@ static inline int sample_wait(double seconds, double start, double duration)
 		nanosleep(&ts, NULL);
 	}
 	return !sample_stop && !(duration > 0 && sample_now() >= start + duration);
+}
+
+/* The name of IP protocol p ("TCP"), or "proto P" written into buf. */
+static inline const char *sample_proto_name(unsigned int p, char *buf, size_t len)
+{
+	switch (p) {
+	case 0:   return "HOPOPT";	/* IPv6 hop-by-hop options (MLD) */
+	case 1:   return "ICMP";
+	case 2:   return "IGMP";
+	case 6:   return "TCP";
+	case 17:  return "UDP";
+	case 41:  return "IPv6-in-IP";
+	case 47:  return "GRE";
+	case 50:  return "ESP";
+	case 58:  return "ICMPv6";
+	case 132: return "SCTP";
+	}
+	snprintf(buf, len, "proto %u", p);
+	return buf;
 }
 
 #endif /* BPFLOAD_SAMPLE_H */

@@ -37,13 +37,7 @@
 
 #include "sample.h"
 
-/* As in kern/sockex_kern.c. */
-struct proto_stats {
-	__u64 rx_packets;
-	__u64 rx_bytes;
-	__u64 tx_packets;
-	__u64 tx_bytes;
-};
+#include "../kern/sockex.h"
 
 static const char usage[] =
 	"Usage: sockex [-i SECONDS] [-d SECONDS] [IFNAME]\n"
@@ -54,24 +48,6 @@ static const char usage[] =
 	"  -i, --interval SECS  print every SECS seconds (default 1)\n"
 	"  -d, --duration SECS  stop after SECS seconds (default: at Ctrl-C)\n"
 	"  -h, --help           this text\n";
-
-static const char *proto_name(unsigned int p, char *buf, size_t len)
-{
-	switch (p) {
-	case 0:   return "HOPOPT";	/* IPv6 hop-by-hop options (MLD) */
-	case 1:   return "ICMP";
-	case 2:   return "IGMP";
-	case 6:   return "TCP";
-	case 17:  return "UDP";
-	case 41:  return "IPv6-in-IP";
-	case 47:  return "GRE";
-	case 50:  return "ESP";
-	case 58:  return "ICMPv6";
-	case 132: return "SCTP";
-	}
-	snprintf(buf, len, "proto %u", p);
-	return buf;
-}
 
 static void print_stats(const struct bl_map *map)
 {
@@ -94,7 +70,7 @@ static void print_stats(const struct bl_map *map)
 		if (i >= 3 && !st.rx_packets && !st.tx_packets)
 			continue;
 		printf("%-9s %-10s %8llu %12llu %10llu %12llu\n", when,
-		       proto_name(key, name, sizeof(name)),
+		       sample_proto_name(key, name, sizeof(name)),
 		       (unsigned long long)st.rx_packets, (unsigned long long)st.rx_bytes,
 		       (unsigned long long)st.tx_packets, (unsigned long long)st.tx_bytes);
 	}

@@ -48,6 +48,8 @@
 #include <sample.h>
 #include <bpfload/maputil.h>
 
+#include "../kern/syscount.h"
+
 static const char usage[] =
 	"usage: syscount [--pin-dir DIR] [-i SECONDS] [-d SECONDS] [-n N]\n"
 	"       syscount [--pin-dir DIR] --pin\n"
@@ -73,13 +75,6 @@ static const char usage[] =
 #define OBJ		"syscount"
 #define BPFFS		"/sys/fs/bpf"
 #define DEFAULT_DIR	BPFFS "/syscount"
-
-/* Value of counts, as in kern/syscount_kern.c. */
-struct syscount_value {
-	__u64 calls;
-	__u64 errors;
-	char comm[16];
-};
 
 struct proc_count {
 	__u32 pid;

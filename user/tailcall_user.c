@@ -35,18 +35,7 @@
 
 #include "sample.h"
 
-/* As in kern/tailcall_kern.c. */
-#define BR_IO		0
-#define BR_IDS		1
-#define BR_SCHED	2
-#define BR_MEMORY	3
-#define BR_NONE		4
-#define NR_BRANCHES	5
-
-struct branch_stats {
-	__u64 calls;
-	__u64 bytes;
-};
+#include "../kern/tailcall.h"
 
 static const struct {
 	const char *name;
@@ -89,16 +78,9 @@ static __u32 opt_pid;
 
 static int parse_extra(int opt, const char *arg)
 {
-	char *end;
-	unsigned long v;
-
 	if (opt != 'p')
 		return -1;
-	errno = 0;
-	v = strtoul(arg, &end, 10);
-	if (errno || *end || !v || v > INT_MAX)
-		sample_die("tailcall: -p wants a process id, not '%s'", arg);
-	opt_pid = (__u32)v;
+	opt_pid = sample_pid("tailcall", arg);
 	return 0;
 }
 

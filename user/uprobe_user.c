@@ -35,22 +35,7 @@
 #include <bpfload/maputil.h>
 #include "sample.h"
 
-#define EV_ENTRY	0
-#define EV_RETURN	1
-
-/* As in kern/uprobe_kern.c. */
-struct call_event {
-	__u64 ts_ns;
-	__u64 duration_ns;
-	__s64 b;
-	__s32 a;
-	__s32 ret;
-	__u32 tgid;
-	__u32 tid;
-	__u32 kind;
-	char comm[16];
-	char tag[28];
-};
+#include "../kern/uprobe.h"
 
 #define SYMBOL "compute"
 
@@ -71,16 +56,9 @@ static __u64 start_ns;
 
 static int parse_extra(int opt, const char *arg)
 {
-	char *end;
-	unsigned long v;
-
 	if (opt != 'p')
 		return -1;
-	errno = 0;
-	v = strtoul(arg, &end, 10);
-	if (errno || *end || !v || v > INT_MAX)
-		sample_die("uprobe: -p wants a process id, not '%s'", arg);
-	opt_pid = (pid_t)v;
+	opt_pid = (pid_t)sample_pid("uprobe", arg);
 	return 0;
 }
 

@@ -40,13 +40,7 @@
 #include <bpfload/maputil.h>
 #include "sample.h"
 
-#define NON_IP		256
-
-/* As in kern/xdp_count_kern.c. */
-struct proto_count {
-	__u64 packets;
-	__u64 bytes;
-};
+#include "../kern/xdp_count.h"
 
 static const char usage[] =
 	"Usage: xdp_count [--skb | --native] [-i SECONDS] [-d SECONDS] IFNAME\n"
@@ -79,21 +73,7 @@ static int parse_extra(int opt, const char *arg)
 
 static const char *proto_name(unsigned int p, char *buf, size_t len)
 {
-	switch (p) {
-	case 0:      return "HOPOPT";	/* IPv6 hop-by-hop options (MLD) */
-	case 1:      return "ICMP";
-	case 2:      return "IGMP";
-	case 6:      return "TCP";
-	case 17:     return "UDP";
-	case 41:     return "IPv6-in-IP";
-	case 47:     return "GRE";
-	case 50:     return "ESP";
-	case 58:     return "ICMPv6";
-	case 132:    return "SCTP";
-	case NON_IP: return "non-IP";
-	}
-	snprintf(buf, len, "proto %u", p);
-	return buf;
+	return p == NON_IP ? "non-IP" : sample_proto_name(p, buf, len);
 }
 
 /* bl_map_dump callback: sum one slot over the CPUs into totals[]. */

@@ -11,6 +11,7 @@
  *   load.c      bpfload load OBJ
  *   prog.c      bpfload prog list|show
  *   map.c       bpfload map list|show|create, opening maps by id or pin
+ *   list.c      map list, prog list: every object of a kind, by id
  *   map_dump.c  bpfload map dump           (batched, fast)
  *   map_elem.c  bpfload map lookup|update|delete
  *   run.c       bpfload run OBJ            (attach, stream events, print maps)
@@ -56,6 +57,9 @@ extern struct cli_settings cli;
 
 /* Set by SIGINT/SIGTERM; long loops stop when they see it. */
 extern volatile sig_atomic_t cli_interrupted;
+/* Handle SIGINT and SIGTERM with handler: once, not restarting system
+ * calls (main.c). */
+void cli_catch_signals(void (*handler)(int sig));
 
 /* ---- commands ---------------------------------------------------------- */
 
@@ -84,6 +88,11 @@ typedef void (*cli_usage_fn)(FILE *f);
  * "help [CMD]" prints group_usage or the command's --help. */
 int cli_dispatch(const struct cli_cmd *cmds, size_t n, const char *group,
 		 cli_usage_fn group_usage, int argc, char **argv);
+/* A group's own command line (argv[0] its name): the common options up
+ * to the subcommand, which is then dispatched; usage and exit status 2
+ * when there is none. */
+int cli_group(const struct cli_cmd *cmds, size_t n, const char *group,
+	      cli_usage_fn group_usage, int argc, char **argv);
 
 /* ---- options ------------------------------------------------------------ */
 
@@ -181,7 +190,6 @@ int cli_parse_hex(const char *s, void *out, size_t want, size_t *got);
  * how many values a per-CPU map holds per key.  Returns the count, or
  * -errno.  *ids is malloc'ed. */
 int cli_possible_cpus(int **ids);
-bool cli_map_is_percpu(__u32 type);
 
 /* ---- attaching ------------------------------------------------------------ */
 
@@ -197,5 +205,23 @@ const char *cli_prog_attach_need(const struct bl_program *prog);
 int cli_open_map(const char *what, __u32 file_flags, struct bpf_map_info *info);
 /* Same for programs. */
 int cli_open_prog(const char *what, struct bpf_prog_info *info);
+
+/* A listing of every object of a kind, by id (list.c). */
+struct cli_list {
+	const char *what;		/* "maps" */
+	const char *noun;		/* "map" */
+	const char *cmd;		/* "BPF_MAP_GET_NEXT_ID" */
+	int (*next_id)(__u32 start_id, __u32 *next_id);
+	int (*fd_by_id)(__u32 id);
+	const char *const *head;	/* the table's columns */
+	const char *align;
+	/* Add object id, open as fd, to the table or, with --json, to j: 0,
+	 * or < 0 after saying why (the listing stops). */
+	int (*row)(int fd, __u32 id, struct table *t, struct json *j);
+};
+
+/* Print the listing.  0, 1 when the enumeration failed, -1 when a row
+ * did (errors are printed). */
+int cli_list(const struct cli_list *l);
 
 #endif /* BPFLOAD_CLI_H */

@@ -77,12 +77,12 @@ static void on_signal(int sig)
  * everything is closed the normal way.  No SA_RESTART, so a blocking call
  * returns EINTR; SA_RESETHAND, so a second Ctrl-C kills at once.
  */
-static void setup_signals(void)
+void cli_catch_signals(void (*handler)(int sig))
 {
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
+	sa.sa_handler = handler;
 	sa.sa_flags = SA_RESETHAND;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
@@ -136,7 +136,7 @@ int main(int argc, char **argv)
 {
 	int first, status;
 
-	setup_signals();
+	cli_catch_signals(on_signal);
 	first = parse_global(argc, argv);
 	if (first >= argc) {
 		usage(stderr);
@@ -202,4 +202,22 @@ int cli_dispatch(const struct cli_cmd *cmds, size_t n, const char *group,
 	cmd = find_cmd(cmds, n, group, argv[0]);
 	argv[0] = (char *)cmd->name;	/* commands see their full name */
 	return cmd->fn(argc, argv);
+}
+
+/* A group of subcommands ("map", "prog"): the common options between
+ * the group's name and the subcommand's, then the subcommand. */
+int cli_group(const struct cli_cmd *cmds, size_t n, const char *group,
+	      cli_usage_fn group_usage, int argc, char **argv)
+{
+	static const struct option opts[] = { CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
+	int c;
+
+	cli_getopt_reset(argv);
+	while ((c = getopt_long(argc, argv, "+" CLI_COMMON_SHORTOPTS, opts, NULL)) != -1)
+		cli_common_opt(c, group, group_usage);
+	if (optind >= argc) {
+		group_usage(stderr);
+		return EXIT_USAGE;
+	}
+	return cli_dispatch(cmds, n, group, group_usage, argc - optind, argv + optind);
 }

@@ -227,66 +227,35 @@ static void map_row(struct table *t, const struct bpf_map_info *m)
 		table_cell(t, "-");
 }
 
-/* Read the info of map id into *m; 1 when it went away meanwhile. */
-static int map_by_id(__u32 id, struct bpf_map_info *m)
+static int list_row(int fd, __u32 id, struct table *t, struct json *j)
 {
+	struct bpf_map_info m;
 	char what[32];
-	int fd = bl_sys_map_get_fd_by_id(id), err;
+	int err;
 
-	if (fd == -ENOENT)
-		return 1;
-	if (fd < 0) {
-		cli_sys_error(fd, "cannot open map %u", id);
-		return fd;
-	}
 	snprintf(what, sizeof(what), "map %u", id);
-	err = get_info(fd, what, m, sizeof(*m));
-	close(fd);
-	return err;
+	err = get_info(fd, what, &m, sizeof(m));
+	if (err)
+		return err;
+	if (cli.json)
+		json_map_info(j, &m, NULL);
+	else
+		map_row(t, &m);
+	return 0;
 }
 
 static int list_maps(void)
 {
 	static const char *const head[] = { "ID", "TYPE", "NAME", "KEY", "VALUE", "MAX",
 					    "FLAGS", "BTF", NULL };
-	struct bpf_map_info m;
-	struct table t;
-	struct json j;
-	__u32 id = 0;
-	int err;
+	static const struct cli_list l = {
+		.what = "maps", .noun = "map", .cmd = "BPF_MAP_GET_NEXT_ID",
+		.next_id = bl_sys_map_get_next_id, .fd_by_id = bl_sys_map_get_fd_by_id,
+		.head = head, .align = "rllrrrlr", .row = list_row,
+	};
 
-	/* the first call says whether we may enumerate at all */
-	err = bl_sys_map_get_next_id(0, &id);
-	if (err && err != -ENOENT) {
-		cli_sys_error(err, "cannot enumerate maps (BPF_MAP_GET_NEXT_ID)");
-		return 1;
-	}
-	table_init(&t, head, "rllrrrlr");
-	json_init(&j, stdout, cli.pretty);
-	if (cli.json)
-		json_array_begin(&j);
-	for (; !err && !cli_interrupted; err = bl_sys_map_get_next_id(id, &id)) {
-		int r = map_by_id(id, &m);
-
-		if (r > 0)
-			continue;
-		if (r < 0)
-			break;
-		if (cli.json)
-			json_map_info(&j, &m, NULL);
-		else
-			map_row(&t, &m);
-	}
-	if (err && err != -ENOENT)
-		cli_sys_error(err, "cannot enumerate maps (BPF_MAP_GET_NEXT_ID)");
-	if (cli.json) {
-		json_array_end(&j);
-		json_finish(&j);
-	} else {
-		table_print(&t, stdout, "");
-	}
-	table_free(&t);
-	return err && err != -ENOENT ? 1 : 0;
+	/* like prog list: a map that cannot be read fails the command */
+	return cli_list(&l) ? 1 : 0;
 }
 
 static void show_human(const struct bpf_map_info *m, const struct map_extra_info *x)
@@ -490,16 +459,6 @@ int cmd_map(int argc, char **argv)
 		{ "delete", cmd_map_delete },
 		{ "create", cmd_map_create },
 	};
-	static const struct option opts[] = { CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
-	int c;
 
-	/* options between "map" and the subcommand */
-	cli_getopt_reset(argv);
-	while ((c = getopt_long(argc, argv, "+" CLI_COMMON_SHORTOPTS, opts, NULL)) != -1)
-		cli_common_opt(c, "map", usage);
-	if (optind >= argc) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	return cli_dispatch(cmds, ARRAY_SIZE(cmds), "map", usage, argc - optind, argv + optind);
+	return cli_group(cmds, ARRAY_SIZE(cmds), "map", usage, argc, argv);
 }

@@ -18,6 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <bpfload/maputil.h>
+
 #include "cli/cli.h"
 
 #define CMD "map dump"
@@ -302,7 +304,7 @@ static int prepare(struct dump *d)
 	char type[CLI_NAME_LEN];
 	size_t line;
 
-	d->percpu = cli_map_is_percpu(d->info.type);
+	d->percpu = bl_map_type_percpu(d->info.type);
 	d->ncpus = 1;
 	if (d->percpu) {
 		d->ncpus = cli_possible_cpus(&d->cpus);

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <bpfload/maputil.h>
+
 #include "cli/cli.h"
 
 #define UPDATE_CHUNK 65536		/* entries per BPF_MAP_UPDATE_BATCH */
@@ -33,7 +35,7 @@ static int open_elem_map(struct elem_map *m, const char *what, __u32 file_flags)
 	m->fd = cli_open_map(what, file_flags, &m->info);
 	if (m->fd < 0)
 		return -1;
-	m->percpu = cli_map_is_percpu(m->info.type);
+	m->percpu = bl_map_type_percpu(m->info.type);
 	m->ncpus = 1;
 	if (m->percpu) {
 		m->ncpus = cli_possible_cpus(&m->cpus);

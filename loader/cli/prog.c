@@ -194,21 +194,18 @@ static void show_human(const struct prog *p)
 
 /* ---- commands ------------------------------------------------------------------------ */
 
-/* Read program id; 1 when it went away meanwhile. */
-static int prog_by_id(__u32 id, struct prog *p)
+static int list_row(int fd, __u32 id, struct table *t, struct json *j)
 {
-	int fd = bl_sys_prog_get_fd_by_id(id), err;
+	struct prog p;
+	int err = read_prog(fd, &p);
 
-	if (fd == -ENOENT)
-		return 1;
-	if (fd < 0) {
-		cli_sys_error(fd, "cannot open program %u", id);
-		return fd;
-	}
-	err = read_prog(fd, p);
-	close(fd);
 	if (err)
 		cli_sys_error(err, "cannot read the info of program %u", id);
+	else if (cli.json)
+		json_prog(j, &p);
+	else
+		prog_row(t, &p);
+	free(p.map_ids);
 	return err;
 }
 
@@ -216,43 +213,13 @@ static int list_progs(void)
 {
 	static const char *const head[] = { "ID", "TYPE", "NAME", "TAG", "LOADED", "UID",
 					    "XLATED", "JITED", "MAPS", "BTF", NULL };
-	struct table t;
-	struct json j;
-	struct prog p;
-	__u32 id = 0;
-	int err, r = 0;
+	static const struct cli_list l = {
+		.what = "programs", .noun = "program", .cmd = "BPF_PROG_GET_NEXT_ID",
+		.next_id = bl_sys_prog_get_next_id, .fd_by_id = bl_sys_prog_get_fd_by_id,
+		.head = head, .align = "rlllrrrrlr", .row = list_row,
+	};
 
-	/* the first call says whether we may enumerate at all */
-	err = bl_sys_prog_get_next_id(0, &id);
-	if (err && err != -ENOENT) {
-		cli_sys_error(err, "cannot enumerate programs (BPF_PROG_GET_NEXT_ID)");
-		return 1;
-	}
-	table_init(&t, head, "rlllrrrrlr");
-	json_init(&j, stdout, cli.pretty);
-	if (cli.json)
-		json_array_begin(&j);
-	for (; !err && !cli_interrupted; err = bl_sys_prog_get_next_id(id, &id)) {
-		p.map_ids = NULL;
-		r = prog_by_id(id, &p);
-		if (r == 0 && cli.json)
-			json_prog(&j, &p);
-		else if (r == 0)
-			prog_row(&t, &p);
-		free(p.map_ids);
-		if (r < 0)
-			break;
-	}
-	if (err && err != -ENOENT)
-		cli_sys_error(err, "cannot enumerate programs (BPF_PROG_GET_NEXT_ID)");
-	if (cli.json) {
-		json_array_end(&j);
-		json_finish(&j);
-	} else {
-		table_print(&t, stdout, "");
-	}
-	table_free(&t);
-	return (err && err != -ENOENT) || r < 0 ? 1 : 0;
+	return cli_list(&l) ? 1 : 0;
 }
 
 static int show_prog(const char *what)
@@ -304,15 +271,6 @@ int cmd_prog(int argc, char **argv)
 		{ "list", cmd_prog_list },
 		{ "show", cmd_prog_list },
 	};
-	static const struct option opts[] = { CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
-	int c;
 
-	cli_getopt_reset(argv);
-	while ((c = getopt_long(argc, argv, "+" CLI_COMMON_SHORTOPTS, opts, NULL)) != -1)
-		cli_common_opt(c, "prog", usage);
-	if (optind >= argc) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	return cli_dispatch(cmds, ARRAY_SIZE(cmds), "prog", usage, argc - optind, argv + optind);
+	return cli_group(cmds, ARRAY_SIZE(cmds), "prog", usage, argc, argv);
 }

@@ -1348,18 +1348,6 @@ static void on_stop(int sig)
 	cli_interrupted = sig;
 }
 
-static void catch_stop_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sa.sa_flags = SA_RESETHAND;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
-
 int cmd_run(int argc, char **argv)
 {
 	struct run r = { .epfd = -1 };
@@ -1367,7 +1355,7 @@ int cmd_run(int argc, char **argv)
 	int status = 1, derr;
 
 	parse_args(argc, argv, &r.a);
-	catch_stop_signals();
+	cli_catch_signals(on_stop);
 	r.t0 = now_ns();
 	r.obj = bl_object_open(r.a.path, NULL, &e);
 	if (!r.obj) {

@@ -134,14 +134,20 @@ bool cli_is_id(const char *s)
 
 /* ---- errors ------------------------------------------------------------------ */
 
+/* "bpfload: <message>" on stderr, after what stdout holds so far. */
+static void say(const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fputs("bpfload: ", stderr);
+	vfprintf(stderr, fmt, ap);
+}
+
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fputs("bpfload: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -184,10 +190,8 @@ void cli_sys_error(int err, const char *fmt, ...)
 	char why[128];
 	va_list ap;
 
-	fflush(stdout);
-	fputs("bpfload: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
 	fprintf(stderr, ": %s\n", bl_strerror(err, why, sizeof(why)));
 	if (hint)
@@ -317,11 +321,4 @@ int cli_possible_cpus(int **ids)
 	fclose(f);
 	n = parse_cpu_list(buf, ids);
 	return n;
-}
-
-bool cli_map_is_percpu(__u32 type)
-{
-	return type == BPF_MAP_TYPE_PERCPU_HASH || type == BPF_MAP_TYPE_PERCPU_ARRAY ||
-	       type == BPF_MAP_TYPE_LRU_PERCPU_HASH ||
-	       type == BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE;
 }

@@ -183,27 +183,6 @@ static int prog_array(const struct bl_object *obj)
 	return fd;
 }
 
-/* Does the section say where to attach?  (The old loader attached
- * kprobes, tracepoints and raw tracepoints; newer names that say where,
- * like tp/, raw_tp/ or uprobe/PATH:FUNC, are attached as well.) */
-static bool attach_from_name(const struct bl_program *p)
-{
-	if (!p->def || !p->attach_target || !*p->attach_target)
-		return false;
-	switch (p->def->attach) {
-	case BL_ATTACH_KPROBE:
-	case BL_ATTACH_KRETPROBE:
-	case BL_ATTACH_UPROBE:
-	case BL_ATTACH_URETPROBE:
-	case BL_ATTACH_TRACEPOINT:
-	case BL_ATTACH_RAW_TRACEPOINT:
-	case BL_ATTACH_TRACING:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /* event_fd[]: the perf event fd (what the old loader stored), else the
  * raw tracepoint fd, else -1. */
 static int link_event_fd(const struct bl_link *link)
@@ -241,7 +220,10 @@ static int attach_one(struct bl_object *obj, struct bl_program *p, const char *p
 				bl_strerror(ret, why, sizeof(why)));
 		return ret;
 	}
-	if (!attach_from_name(p))
+	/* The old loader attached kprobes, tracepoints and raw tracepoints;
+	 * newer names that say where, like tp/, raw_tp/ or uprobe/PATH:FUNC,
+	 * are attached as well. */
+	if (!bl_program_attachable(p))
 		return 0;
 	link = bl_program_attach(p, &err);
 	if (!link) {

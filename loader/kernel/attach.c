@@ -450,7 +450,7 @@ static struct bl_link *refuse(struct bl_program *p, struct bl_error *e)
 }
 
 /* Can the section name alone say where to attach? */
-static bool attachable(const struct bl_program *p)
+bool bl_program_attachable(const struct bl_program *p)
 {
 	bool has_target = p->attach_target && *p->attach_target;
 
@@ -470,7 +470,7 @@ static bool attachable(const struct bl_program *p)
 
 static struct bl_link *attach_section(struct bl_program *p, struct bl_error *e)
 {
-	if (!attachable(p))
+	if (!bl_program_attachable(p))
 		return refuse(p, e);
 	switch (p->def->attach) {
 	case BL_ATTACH_KPROBE:
@@ -534,7 +534,7 @@ BL_API int bl_object_attach_all(struct bl_object *obj, struct bl_error *e)
 	for (size_t i = 0; i < obj->nr_progs; i++) {
 		struct bl_program *p = &obj->progs[i];
 
-		if (p->fd < 0 || !attachable(p) || is_attached(obj, p))
+		if (p->fd < 0 || !bl_program_attachable(p) || is_attached(obj, p))
 			continue;
 		made[n] = bl_program_attach(p, e);
 		if (!made[n]) {

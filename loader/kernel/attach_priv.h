@@ -65,6 +65,9 @@ void bl_link_abort(struct bl_link *link);
 void *bl_attach_null(int err);
 /* Close an fd if it is one, and mark it gone. */
 void bl_close_fd(int *fd);
+/* Does the section name say where to attach (kprobe/FUNC, tp/CAT/NAME,
+ * uprobe/PATH:FUNC, ...), so that bl_program_attach() can? */
+bool bl_program_attachable(const struct bl_program *p);
 
 /* perf_attach.c: perf event links */
 int bl_perf_attach(struct bl_link *link, int pfd, int prog_fd, bool force_ioctl,
@@ -81,9 +84,18 @@ struct bl_link *bl_perf_link_event(struct bl_probe_event *ev, int id, pid_t pid,
 				   struct bl_error *e);
 /* ", bpf_link" or ", ioctl SET_BPF" as the last attach used */
 const char *bl_perf_how(const struct bl_link *link);
-/* The kprobe or uprobe PMU ("kprobe", "uprobe"): its perf type and the
- * config bit that makes a return probe.  -ENOENT when absent. */
-int bl_probe_pmu(const char *name, int *type, int *ret_bit);
+/* A dynamic probe PMU: its perf type and the config bit that makes a
+ * return probe. */
+struct bl_probe_pmu {
+	int type;
+	int ret_bit;
+};
+/* The kprobe or uprobe PMU ("kprobe", "uprobe").  -ENOENT when absent. */
+int bl_probe_pmu(const char *name, struct bl_probe_pmu *pmu);
+/* Open a probe on it: target is the kprobe's function or the uprobe's
+ * file, offset the place in it; pid -1 means every process. */
+int bl_probe_pmu_open(const struct bl_probe_pmu *pmu, bool retprobe, const char *target,
+		      __u64 offset, pid_t pid, const char *what, struct bl_error *e);
 /* Open a probe/tracepoint event: pid -1 means every process. */
 int bl_perf_open_probe(struct perf_event_attr *attr, pid_t pid, const char *what,
 		       struct bl_error *e);

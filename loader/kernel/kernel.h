@@ -44,6 +44,13 @@ int bl_pin_check_name(const char *name, struct bl_error *e);
 int bl_map_check_compat(const struct bl_map *map, int fd, const char *what,
 			struct bl_error *e);
 
+/* small_file.c: read what one read(2) of path gives, at most len - 1
+ * bytes, NUL-terminated.  0 or -errno. */
+int bl_read_small(const char *path, char *buf, size_t len);
+
+/* tracefs.c: is dir a mounted tracefs? */
+bool bl_is_tracefs(const char *dir);
+
 /* On EPERM before 5.11: lift RLIMIT_MEMLOCK; true if it grew. */
 bool bl_raise_memlock(void);
 

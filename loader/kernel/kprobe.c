@@ -50,19 +50,13 @@ static void explain_missing(struct bl_error *e, const struct kprobe_req *r, int 
 			       " kprobe blacklist, or the offset is wrong)", r->func);
 }
 
-static struct bl_link *attach_pmu(struct kprobe_req *r, int type, int ret_bit,
+static struct bl_link *attach_pmu(struct kprobe_req *r, const struct bl_probe_pmu *pmu,
 				  struct bl_error *e)
 {
-	struct perf_event_attr attr;
 	struct bl_link *link;
 	int pfd;
 
-	memset(&attr, 0, sizeof(attr));
-	attr.type = type;
-	attr.config = r->retprobe ? 1ULL << ret_bit : 0;
-	attr.config1 = (__u64)(unsigned long)r->func;
-	attr.config2 = r->offset;
-	pfd = bl_perf_open_probe(&attr, -1, r->what, e);
+	pfd = bl_probe_pmu_open(pmu, r->retprobe, r->func, r->offset, -1, r->what, e);
 	if (pfd < 0) {
 		if (pfd == -ENOENT || pfd == -EINVAL || pfd == -EILSEQ)
 			explain_missing(e, r, pfd);
@@ -149,7 +143,8 @@ BL_API struct bl_link *bl_attach_kprobe(int prog_fd, const char *func, __u64 off
 {
 	struct kprobe_req r = { .prog_fd = prog_fd, .offset = offset, .retprobe = retprobe };
 	char sym[256];
-	int type = 0, ret_bit = 0, err;
+	struct bl_probe_pmu pmu = { 0 };
+	int err;
 	bool legacy;
 
 	if (!valid_func(func)) {
@@ -174,9 +169,9 @@ BL_API struct bl_link *bl_attach_kprobe(int prog_fd, const char *func, __u64 off
 	else
 		snprintf(r.what, sizeof(r.what), "%s %s", retprobe ? "kretprobe" : "kprobe", func);
 
-	err = bl_probe_pmu("kprobe", &type, &ret_bit);
+	err = bl_probe_pmu("kprobe", &pmu);
 	legacy = err || r.opts.force_legacy || (retprobe && r.opts.maxactive);
 	if (!legacy)
-		return attach_pmu(&r, type, ret_bit, e);
+		return attach_pmu(&r, &pmu, e);
 	return attach_legacy(&r, !err, e);
 }

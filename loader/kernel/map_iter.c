@@ -22,7 +22,6 @@
  * rounded up to 8.  Batches pack those per-element buffers back to back.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
@@ -76,25 +75,6 @@ static int parse_cpu_list(const char *s, bool *mask, int n)
 	return top ? top : -EINVAL;
 }
 
-static int read_cpu_file(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	if (n < 0) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	close(fd);
-	buf[n] = '\0';
-	return 0;
-}
-
 /*
  * The one value this file remembers: the possible CPUs cannot change
  * while the system runs.  Two threads racing here compute the same
@@ -108,7 +88,7 @@ BL_API int bl_possible_cpus(void)
 
 	if (n > 0)
 		return n;
-	n = read_cpu_file("/sys/devices/system/cpu/possible", buf, sizeof(buf));
+	n = bl_read_small("/sys/devices/system/cpu/possible", buf, sizeof(buf));
 	if (n)
 		return n;
 	n = parse_cpu_list(buf, NULL, 0);
@@ -120,7 +100,7 @@ BL_API int bl_possible_cpus(void)
 BL_API int bl_online_cpus(bool *online, int n)
 {
 	char buf[1024];
-	int err = read_cpu_file("/sys/devices/system/cpu/online", buf, sizeof(buf)), count = 0;
+	int err = bl_read_small("/sys/devices/system/cpu/online", buf, sizeof(buf)), count = 0;
 
 	if (err)
 		return err;

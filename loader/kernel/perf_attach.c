@@ -241,19 +241,6 @@ int bl_perf_open_probe(struct perf_event_attr *attr, pid_t pid, const char *what
 		       fd == -ESRCH ? "; no such process" : "");
 }
 
-static int read_text(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "re");
-	int err = 0;
-
-	if (!f)
-		return -errno;
-	if (!fgets(buf, (int)len, f))
-		err = -EIO;
-	fclose(f);
-	return err;
-}
-
 /*
  * Dynamic PMUs (4.17+) describe themselves in sysfs:
  *   /sys/bus/event_source/devices/kprobe/type            "6"
@@ -261,22 +248,41 @@ static int read_text(const char *path, char *buf, size_t len)
  * attr.type is that number; setting the named bit of attr.config asks
  * for a return probe.
  */
-int bl_probe_pmu(const char *name, int *type, int *ret_bit)
+int bl_probe_pmu(const char *name, struct bl_probe_pmu *pmu)
 {
 	char path[128], buf[64];
 	int err;
 
 	snprintf(path, sizeof(path), "/sys/bus/event_source/devices/%s/type", name);
-	err = read_text(path, buf, sizeof(buf));
+	err = bl_read_small(path, buf, sizeof(buf));
 	if (err)
 		return err;
-	if (sscanf(buf, "%d", type) != 1)
+	if (sscanf(buf, "%d", &pmu->type) != 1)
 		return -EINVAL;
 	snprintf(path, sizeof(path), "/sys/bus/event_source/devices/%s/format/retprobe", name);
-	err = read_text(path, buf, sizeof(buf));
+	err = bl_read_small(path, buf, sizeof(buf));
 	if (err)
 		return err;
-	if (sscanf(buf, "config:%d", ret_bit) != 1 || *ret_bit < 0 || *ret_bit > 63)
+	if (sscanf(buf, "config:%d", &pmu->ret_bit) != 1 || pmu->ret_bit < 0 ||
+	    pmu->ret_bit > 63)
 		return -EINVAL;
 	return 0;
+}
+
+/*
+ * The kprobe and uprobe PMUs read their probes alike: config1 points to
+ * the function name (kprobe_func) or the file path (uprobe_path), config2
+ * is the offset into it (probe_offset).
+ */
+int bl_probe_pmu_open(const struct bl_probe_pmu *pmu, bool retprobe, const char *target,
+		      __u64 offset, pid_t pid, const char *what, struct bl_error *e)
+{
+	struct perf_event_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.type = pmu->type;
+	attr.config = retprobe ? 1ULL << pmu->ret_bit : 0;
+	attr.config1 = (__u64)(unsigned long)target;
+	attr.config2 = offset;
+	return bl_perf_open_probe(&attr, pid, what, e);
 }

@@ -58,7 +58,9 @@ static __u64 ptr_to_u64(const void *p)
 	return (__u64)(unsigned long)p;
 }
 
-/* Fail without calling the kernel (for arguments the ABI cannot carry). */
+/* Fail with err: set errno, return -err.  For arguments the ABI cannot
+ * carry (no call at all), and after a failed call, whose errno the trace
+ * may have changed meanwhile. */
 static int fail(int err)
 {
 	errno = err;
@@ -108,11 +110,7 @@ BL_API int bl_sys_bpf(enum bpf_cmd cmd, union bpf_attr *attr, unsigned int size)
 			memcpy(&out, attr, n);
 		bl_trace_bpf(cmd, attr ? &in : NULL, &out, size, err ? -err : ret);
 	}
-	if (err) {
-		errno = err;
-		return -err;
-	}
-	return (int)ret;
+	return err ? fail(err) : (int)ret;
 }
 
 /* ---- maps ---------------------------------------------------------------- */
@@ -824,11 +822,7 @@ BL_API int bl_sys_perf_event_open(struct perf_event_attr *attr, pid_t pid, int c
 	ret = syscall(__NR_perf_event_open, attr, pid, cpu, group_fd, flags);
 	err = ret < 0 ? errno : 0;
 	bl_trace_perf_event_open(attr, pid, cpu, group_fd, flags, err ? -err : ret);
-	if (err) {
-		errno = err;
-		return -err;
-	}
-	return (int)ret;
+	return err ? fail(err) : (int)ret;
 }
 
 /*
@@ -845,9 +839,5 @@ BL_API int bl_sys_perf_ioctl(int fd, unsigned long request, unsigned long arg)
 	ret = ioctl(fd, request, arg);
 	err = ret < 0 ? errno : 0;
 	bl_trace_perf_ioctl(fd, request, arg, err ? -err : ret);
-	if (err) {
-		errno = err;
-		return -err;
-	}
-	return (int)ret;
+	return err ? fail(err) : (int)ret;
 }

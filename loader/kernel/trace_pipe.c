@@ -23,16 +23,11 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <bpfload/events.h>
 #include "kernel/kernel.h"
 #include "kernel/event_loop.h"
-
-#ifndef TRACEFS_MAGIC
-#define TRACEFS_MAGIC	0x74726163
-#endif
 
 #define TP_BUF_SIZE	(64 * 1024)	/* longest line we keep whole */
 
@@ -42,13 +37,6 @@ struct bl_trace_pipe {
 	char *buf;			/* unfinished line at buf[0..len) */
 	size_t len;
 };
-
-static bool is_tracefs(const char *dir)
-{
-	struct statfs st;
-
-	return !statfs(dir, &st) && (unsigned long)st.f_type == TRACEFS_MAGIC;
-}
 
 /* The trace_pipe of a mounted tracefs, mounting one if allowed. */
 static int find_pipe(char *path, size_t len, bool no_mount, struct bl_error *e)
@@ -60,7 +48,7 @@ static int find_pipe(char *path, size_t len, bool no_mount, struct bl_error *e)
 	int err;
 
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		if (is_tracefs(dirs[i])) {
+		if (bl_is_tracefs(dirs[i])) {
 			snprintf(path, len, "%s/trace_pipe", dirs[i]);
 			return 0;
 		}

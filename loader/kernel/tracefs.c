@@ -61,7 +61,7 @@
 
 /* ---- finding tracefs ------------------------------------------------------- */
 
-static bool is_tracefs(const char *dir)
+bool bl_is_tracefs(const char *dir)
 {
 	struct statfs st;
 
@@ -84,7 +84,7 @@ int bl_tracefs_find(char *dir, size_t len, struct bl_error *e)
 	int err;
 
 	for (size_t i = 0; i < 2; i++) {
-		if (is_tracefs(where[i])) {
+		if (bl_is_tracefs(where[i])) {
 			snprintf(dir, len, "%s", where[i]);
 			return 0;
 		}
@@ -112,25 +112,6 @@ bool bl_tracefs_has(const char *dir, const char *file)
 	return !access(path, F_OK);
 }
 
-static int read_small(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	if (n < 0) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	close(fd);
-	buf[n] = '\0';
-	return 0;
-}
-
 static bool bad_name(const char *s)
 {
 	return !*s || strchr(s, '/') || strstr(s, "..") || strlen(s) > 255;
@@ -147,7 +128,7 @@ int bl_tracefs_event_id(const char *dir, const char *cat, const char *name,
 		return bl_fail(e, -EINVAL, "tracepoint '%s/%s': category and name must be single"
 			       " path components", cat, name);
 	snprintf(path, sizeof(path), "%s/events/%s/%s/id", dir, cat, name);
-	err = read_small(path, buf, sizeof(buf));
+	err = bl_read_small(path, buf, sizeof(buf));
 	if (err == -ENOENT)
 		return bl_fail(e, err, "tracepoint %s/%s does not exist in this kernel (no %s);"
 			       " %s/available_events lists the ones it has", cat, name, path, dir);
@@ -191,7 +172,7 @@ void bl_tracefs_last_error(const char *dir, char *buf, size_t len)
 	if (!text)
 		return;
 	snprintf(path, sizeof(path), "%s/error_log", dir);
-	if (read_small(path, text, 16384)) {
+	if (bl_read_small(path, text, 16384)) {
 		free(text);
 		return;
 	}

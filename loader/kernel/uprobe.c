@@ -239,19 +239,13 @@ static void set_desc(struct bl_link *link, const struct uprobe_req *r, const cha
 	bl_link_set_desc(link, "%s via %s, %s%s", r->what, via, bl_perf_how(link), pid);
 }
 
-static struct bl_link *attach_pmu(struct uprobe_req *r, int type, int ret_bit,
+static struct bl_link *attach_pmu(struct uprobe_req *r, const struct bl_probe_pmu *pmu,
 				  struct bl_error *e)
 {
-	struct perf_event_attr attr;
 	struct bl_link *link;
 	int pfd;
 
-	memset(&attr, 0, sizeof(attr));
-	attr.type = type;
-	attr.config = r->retprobe ? 1ULL << ret_bit : 0;
-	attr.config1 = (__u64)(unsigned long)r->path;	/* uprobe_path */
-	attr.config2 = r->offset;			/* probe_offset */
-	pfd = bl_perf_open_probe(&attr, r->pid, r->what, e);
+	pfd = bl_probe_pmu_open(pmu, r->retprobe, r->path, r->offset, r->pid, r->what, e);
 	if (pfd < 0)
 		return bl_attach_null(pfd);
 	link = bl_perf_link_new(pfd, r->prog_fd, r->opts.force_ioctl, r->opts.bpf_cookie,
@@ -300,7 +294,8 @@ BL_API struct bl_link *bl_attach_uprobe(int prog_fd, const char *binary, const c
 {
 	struct uprobe_req *r;
 	struct bl_link *link = NULL;
-	int type = 0, ret_bit = 0, err;
+	struct bl_probe_pmu pmu = { 0 };
+	int err;
 	__u64 sym_off = 0;
 
 	if (!binary || !*binary) {
@@ -333,9 +328,9 @@ BL_API struct bl_link *bl_attach_uprobe(int prog_fd, const char *binary, const c
 			 retprobe ? "uretprobe" : "uprobe",
 			 r->path, (unsigned long long)r->offset);
 
-	err = bl_probe_pmu("uprobe", &type, &ret_bit);
+	err = bl_probe_pmu("uprobe", &pmu);
 	if (!err && !r->opts.force_legacy)
-		link = attach_pmu(r, type, ret_bit, e);
+		link = attach_pmu(r, &pmu, e);
 	else
 		link = attach_legacy(r, !err, e);
 	err = link ? 0 : -errno;

@@ -34,6 +34,8 @@
 #include "object/btf_dump.h"
 
 #define MAX_DEPTH	256
+#define BODY_BUDGET	16	/* struct/union bodies written per type, at most */
+#define BIG_PAD_BITS	(64 * 64) /* holes this large become one byte array */
 #define MAX_CHAIN	64
 
 /* per-type state */
@@ -67,6 +69,7 @@ struct dumper {
 	size_t nr_owned;
 	struct nameset tags, idents;
 	int depth;
+	__u64 bodies;			/* struct/union bodies written so far */
 	int err;
 	struct bl_error *e;
 };
@@ -299,6 +302,19 @@ static bool enum_as_enum(const struct dumper *d, const struct btf_type *t)
 	return bl_btf_vlen(t) && enum_c_size(d, t) == t->size;
 }
 
+/* Go one level deeper into the types, from id: false, with the error
+ * "BTF type <id>: <what>", past MAX_DEPTH.  The caller steps back up
+ * (d->depth--) when it is done. */
+static bool deeper(struct dumper *d, __u32 id, const char *what)
+{
+	if (d->depth > MAX_DEPTH) {
+		fail(d, -ELOOP, "BTF type %u: %s", id, what);
+		return false;
+	}
+	d->depth++;
+	return true;
+}
+
 static __u32 struct_align(struct dumper *d, __u32 id);
 
 static __u32 type_align(struct dumper *d, __u32 id)
@@ -395,11 +411,8 @@ static void layout(struct dumper *d, __u32 id)
 
 	if (d->st[id] & (ST_LAYOUT | ST_ALIGN_BUSY))
 		return;
-	if (d->depth > MAX_DEPTH) {
-		fail(d, -ELOOP, "BTF type %u: structs nest too deep", id);
+	if (!deeper(d, id, "structs nest too deep"))
 		return;
-	}
-	d->depth++;
 	d->st[id] |= ST_ALIGN_BUSY;
 	if (!fits_unpacked(d, t, &a)) {
 		d->st[id] |= ST_PACKED;
@@ -600,11 +613,8 @@ static void decl_string(struct dumper *d, __u32 id, const char *name, struct sbu
 	struct sbuf decl = { 0 }, quals = { 0 }, base = { 0 };
 	__u32 bid;
 
-	if (d->depth > MAX_DEPTH) {
-		fail(d, -ELOOP, "BTF type %u: prototypes nest too deep", id);
+	if (!deeper(d, id, "prototypes nest too deep"))
 		return;
-	}
-	d->depth++;
 	bid = declarator(d, id, name, &decl, &quals);
 	if (!base_name(d, bid, &base))
 		sb_printf(&base, "%s", any_enum(type(d, bid)) ? int_name(d, type(d, bid)) : "void");
@@ -729,6 +739,16 @@ static void emit_padding(struct dumper *d, __u64 pos, __u64 end, int indent)
 		__u64 gap = end - pos, k;
 		const char *ty;
 
+		/* a large hole is one byte array: a line per 8 bytes would let a
+		 * struct claiming gigabytes write gigabytes of header */
+		if (pos % 64 == 0 && gap >= BIG_PAD_BITS) {
+			k = gap / 64 * 64;
+			indent_to(d->out, indent);
+			fprintf(d->out, "unsigned char __bl_pad_%llu[%llu];\n",
+				(unsigned long long)(pos / 8), (unsigned long long)(k / 8));
+			pos += k;
+			continue;
+		}
 		if (pos % 8) {
 			k = gap < 8 - pos % 8 ? gap : 8 - pos % 8;
 			ty = "unsigned char";
@@ -768,11 +788,21 @@ static void emit_body(struct dumper *d, __u32 id, int indent)
 	__u64 pos = 0, max = 0;
 	__u32 align;
 
-	if (d->depth > MAX_DEPTH) {
-		fail(d, -ELOOP, "BTF type %u: anonymous types nest too deep", id);
+	if (!deeper(d, id, "anonymous types nest too deep"))
+		return;
+	/*
+	 * An anonymous type is written inline at every use.  Deduplicated
+	 * BTF may share one between several parents, which is fine, but a
+	 * hostile BTF sharing nested ones at every level makes the header
+	 * grow exponentially: refuse past a budget proportional to the types.
+	 */
+	if (++d->bodies > (__u64)d->n * BODY_BUDGET + 10000) {
+		fail(d, -E2BIG, "BTF type %u: anonymous types are shared so widely that the"
+		     " header would grow exponentially (more than %u bodies per type)", id,
+		     BODY_BUDGET);
+		d->depth--;
 		return;
 	}
-	d->depth++;
 	layout(d, id);
 	packed = d->st[id] & ST_PACKED;
 	align = struct_align(d, id);
@@ -862,13 +892,8 @@ static void need_name(struct dumper *d, __u32 id)
 {
 	const struct btf_type *t = type(d, id);
 
-	if (!t || d->err)
+	if (!t || d->err || !deeper(d, id, "types nest too deep (a loop?)"))
 		return;
-	if (d->depth > MAX_DEPTH) {
-		fail(d, -ELOOP, "BTF type %u: types nest too deep (a loop?)", id);
-		return;
-	}
-	d->depth++;
 	switch (kind(t)) {
 	case BTF_KIND_TYPEDEF:
 		declare_typedef(d, id);
@@ -902,13 +927,8 @@ static void need_complete(struct dumper *d, __u32 id)
 {
 	const struct btf_type *t = type(d, id);
 
-	if (!t || d->err)
+	if (!t || d->err || !deeper(d, id, "types nest too deep (a loop?)"))
 		return;
-	if (d->depth > MAX_DEPTH) {
-		fail(d, -ELOOP, "BTF type %u: types nest too deep (a loop?)", id);
-		return;
-	}
-	d->depth++;
 	switch (kind(t)) {
 	case BTF_KIND_TYPEDEF:
 		declare_typedef(d, id);

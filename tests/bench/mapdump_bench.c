@@ -30,14 +30,7 @@
 #include <bpfload.h>
 #include <bpfload/maputil.h>
 #include <bpfload/sys.h>
-
-static __u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
-}
+#include "testutil.h"	/* tu_now_ns() */
 
 struct sum {
 	__u64 n, total;
@@ -87,7 +80,7 @@ static void measure(int fd, const char *map, long batch, long limit, bool snapsh
 		if (batch > 0)
 			o.batch = (__u32)batch;
 		o.no_batch = batch < 0;
-		t0 = now_ns();
+		t0 = tu_now_ns();
 		if (snapshot) {
 			r = bl_map_snapshot(fd, &snap, &o);
 			if (!r) {
@@ -101,7 +94,7 @@ static void measure(int fd, const char *map, long batch, long limit, bool snapsh
 			fprintf(stderr, "mapdump_bench: dump failed: %s\n", strerror(-r));
 			return;
 		}
-		rates[n++] = (double)s.n / ((double)(now_ns() - t0) / 1e9);
+		rates[n++] = (double)s.n / ((double)(tu_now_ns() - t0) / 1e9);
 		got = s.n;
 	}
 	qsort(rates, (size_t)n, sizeof(rates[0]), cmp_d);
@@ -152,7 +145,7 @@ static void bench_map(__u32 type, const char *name, long entries, int repeat)
 {
 	bool percpu = bl_map_type_percpu(type);
 	size_t vsize = percpu ? bl_percpu_buf_size(8) : 8;
-	__u64 t0 = now_ns();
+	__u64 t0 = tu_now_ns();
 	int fd = bl_sys_map_create(type, "bench_dump", 4, 8, (__u32)entries, NULL), err;
 
 	if (fd < 0) {
@@ -166,7 +159,7 @@ static void bench_map(__u32 type, const char *name, long entries, int repeat)
 		return;
 	}
 	printf("  %-12s filled %ld entries in %.2f s (BPF_MAP_UPDATE_BATCH)\n", name, entries,
-	       (double)(now_ns() - t0) / 1e9);
+	       (double)(tu_now_ns() - t0) / 1e9);
 	measure(fd, name, 0, 0, false, vsize, repeat, (__u64)entries);
 	measure(fd, name, 1024, 0, false, vsize, repeat, (__u64)entries);
 	measure(fd, name, 8192, 0, false, vsize, repeat, (__u64)entries);

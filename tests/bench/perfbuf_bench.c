@@ -33,75 +33,17 @@
  */
 #include <errno.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <bpfload.h>
 #include <bpfload/events.h>
 #include <bpfload/sys.h>
 #include "objs/events_common.h"
-
-static __u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
-}
-
-static __u64 thread_cpu_ns(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_THREAD, &ru);
-	return ((__u64)ru.ru_utime.tv_sec + (__u64)ru.ru_stime.tv_sec) * 1000000000ull +
-	       ((__u64)ru.ru_utime.tv_usec + (__u64)ru.ru_stime.tv_usec) * 1000ull;
-}
-
-static void pin_cpu(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
-
-static const char *obj_path(const char *name)
-{
-	static char buf[512];
-	const char *dir = getenv("BPFLOAD_TEST_OBJS");
-
-	snprintf(buf, sizeof(buf), "%s/%s.o", dir && *dir ? dir : "build/tests/objs", name);
-	return buf;
-}
-
-struct producer {
-	pthread_t th;
-	long calls;
-	int cpu;
-	volatile int done;
-	__u64 t_start, t_end;
-};
-
-static void *producer_fn(void *arg)
-{
-	struct producer *p = arg;
-
-	pin_cpu(p->cpu);
-	p->t_start = now_ns();
-	for (long i = 0; i < p->calls; i++)
-		syscall(SYS_getppid);
-	p->t_end = now_ns();
-	__atomic_store_n(&p->done, 1, __ATOMIC_RELEASE);
-	return NULL;
-}
+#include "bench.h"
 
 struct reader {
 	__u64 count;
@@ -119,31 +61,6 @@ static int on_sample(void *ctx, int cpu, const void *data, size_t size)
 	r->count++;
 	return 0;
 }
-
-static __u64 get_u64(struct bl_object *obj, const char *name)
-{
-	__u64 v = 0;
-
-	bl_object_get_global(obj, name, &v, sizeof(v));
-	return v;
-}
-
-static void set_u64(struct bl_object *obj, const char *name, __u64 v)
-{
-	bl_object_set_global(obj, name, &v, sizeof(v));
-}
-
-static void set_u32(struct bl_object *obj, const char *name, __u32 v)
-{
-	bl_object_set_global(obj, name, &v, sizeof(v));
-}
-
-struct result {
-	double rate;			/* records received per second */
-	double prod_rate;		/* producer syscalls per second */
-	double cpu_ns;			/* reader CPU time per record */
-	__u64 received, attempted, lost, bad, wakeups, drains;
-};
 
 static int run(struct bl_object *obj, int map_fd, const struct bl_perfbuf_opts *opts,
 	       long records, __u32 per_call, int prod_cpu, struct result *res)
@@ -179,7 +96,7 @@ static int run(struct bl_object *obj, int map_fd, const struct bl_perfbuf_opts *
 		if (n == 0 && ++idle >= 10)
 			break;
 	}
-	t_end = now_ns();
+	t_end = tu_now_ns();
 	res->cpu_ns = (double)(thread_cpu_ns() - cpu0) / (double)(r.count ? r.count : 1);
 	pthread_join(p.th, NULL);
 	bl_perfbuf_get_stats(pb, &st);
@@ -195,34 +112,17 @@ static int run(struct bl_object *obj, int map_fd, const struct bl_perfbuf_opts *
 	return 0;
 }
 
-static int cmp_rate(const void *a, const void *b)
-{
-	const struct result *x = a, *y = b;
-
-	return x->rate < y->rate ? -1 : x->rate > y->rate;
-}
-
 static void mode(struct bl_object *obj, int map_fd, const char *name,
 		 const struct bl_perfbuf_opts *opts, long records, __u32 per_call, int prod_cpu,
 		 int repeat)
 {
-	struct result res[16], *med;
+	struct result res[16];
 	int n = 0;
 
 	for (int i = 0; i < repeat && i < 16; i++)
 		if (!run(obj, map_fd, opts, records, per_call, prod_cpu, &res[n]))
 			n++;
-	if (!n)
-		return;
-	qsort(res, (size_t)n, sizeof(res[0]), cmp_rate);
-	med = &res[n / 2];
-	printf("  %-18s median %9.0f/s  best %9.0f/s  lost %llu of %llu  bad %llu  "
-	       "wakeups %llu  drains %llu  reader %.0f ns/record  producer %.0f calls/s\n",
-	       name, med->rate, res[n - 1].rate, (unsigned long long)med->lost,
-	       (unsigned long long)med->attempted, (unsigned long long)med->bad,
-	       (unsigned long long)med->wakeups, (unsigned long long)med->drains,
-	       med->cpu_ns, med->prod_rate);
-	fflush(stdout);
+	report(name, res, n);
 }
 
 int main(int argc, char **argv)
@@ -261,16 +161,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	map_fd = bl_map_fd(bl_object_find_map(obj, "events"));
-	set_u32(obj, "target_pid", (__u32)getpid());
-	set_u32(obj, "trigger_nr", SYS_getppid);
-	link = bl_sys_raw_tracepoint_open("sys_enter",
-					  bl_program_fd(bl_object_find_program(obj, "produce")));
-	if (link < 0) {
-		fprintf(stderr, "perfbuf_bench: raw_tracepoint_open: %s\n", strerror(-link));
+	link = attach_producer("perfbuf_bench", obj);
+	if (link < 0)
 		return 1;
-	}
 	prod_cpu = ncpu > 1 ? ncpu - 1 : 0;
-	pin_cpu(0);
+	tu_pin_cpu(0);
 	printf("perfbuf_bench: %ld records of 64 bytes, %u per syscall, %u pages per CPU, "
 	       "reader CPU 0, producer CPU %d\n", records, per_call, pages, prod_cpu);
 	{

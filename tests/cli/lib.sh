@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
-# lib.sh - TAP helpers for the bpfload CLI tests (sourced, bash).
+# lib.sh - TAP helpers for the bpfload CLI tests (sourced, bash), and the
+# TAP core of the sample and hardening tests (tests/samples/lib.sh and
+# tests/hardening/lib.sh source it).
 #
 # Run the tests from the repository root:  prove tests/cli/
 # BPFLOAD names the binary (default build/bin/bpfload), OBJS the test
@@ -17,17 +19,33 @@ _tap_n=0
 _tap_failed=0
 _tap_cleanups=()
 
+# _tap_line STATUS DIRECTIVE DESCRIPTION...: one test line.  A "not ok"
+# counts as a failure unless it has a directive (TODO).
+_tap_line() {
+	local status=$1 directive=$2
+	shift 2
+	_tap_n=$((_tap_n + 1))
+	if [ "$status" -eq 0 ]; then
+		echo "ok $_tap_n - $*${directive:+ # $directive}"
+	else
+		echo "not ok $_tap_n - $*${directive:+ # $directive}"
+		[ -n "$directive" ] || _tap_failed=$((_tap_failed + 1))
+	fi
+}
+
 # ok CONDITION-EXIT-STATUS DESCRIPTION:  ok $? "what"
 ok() {
 	local status=$1
 	shift
-	_tap_n=$((_tap_n + 1))
-	if [ "$status" -eq 0 ]; then
-		echo "ok $_tap_n - $*"
-	else
-		echo "not ok $_tap_n - $*"
-		_tap_failed=$((_tap_failed + 1))
-	fi
+	_tap_line "$status" "" "$@"
+}
+
+# todo STATUS REASON DESCRIPTION: a known gap; prove counts it as passed
+# either way and reports it when it starts to pass
+todo() {
+	local status=$1 reason=$2
+	shift 2
+	_tap_line "$status" "TODO $reason" "$@"
 }
 
 # is GOT WANT DESCRIPTION
@@ -60,11 +78,16 @@ diag() {
 	printf '%s\n' "$*" | sed 's/^/# /'
 }
 
+# skip REASON [DESCRIPTION]: a test that cannot run here
 skip() {
 	local why=$1
 	shift
 	_tap_n=$((_tap_n + 1))
-	echo "ok $_tap_n # SKIP $why"
+	if [ $# -gt 0 ]; then
+		echo "ok $_tap_n - $* # SKIP $why"
+	else
+		echo "ok $_tap_n # SKIP $why"
+	fi
 }
 
 # skip_all REASON: the whole file cannot run here.

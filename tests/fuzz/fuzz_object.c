@@ -4,16 +4,25 @@
  *
  * Any byte string is an "object file": open it from memory (ELF,
  * sections, symbols, relocations, BTF with its DATASEC fix-ups,
- * .BTF.ext, programs, maps, subprogram linking), then walk everything
- * the public API exposes, then close.  Nothing here talks to the kernel.
+ * .BTF.ext, programs, maps, subprogram linking, extern and CO-RE record
+ * checks), then walk everything the public API exposes, apply each
+ * program's CO-RE relocations with the object's own BTF as the target
+ * kernel, write its BTF as C and as a listing, then close.  Nothing
+ * here talks to the kernel.
  * The sanitizers (ASan, UBSan) turn any out-of-bounds read, leak or
  * undefined behaviour into a crash that libFuzzer keeps.
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <bpfload.h>
+
+#include "object/btf_dump.h"
+#include "object/core.h"
+#include "object/object.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -54,6 +63,42 @@ static void walk_map(const struct bl_map *m)
 		sink += data[i];
 }
 
+/* CO-RE against the object's own types: every record has a candidate
+ * (itself), so the matching code runs to the end. */
+static void relocate_program(const struct bl_object *obj, const struct bl_program *p)
+{
+	struct bl_core_target target = { .btf = obj->btf };
+	struct bl_core_result res = { 0 };
+	struct bl_error err;
+	struct bpf_insn *copy;
+
+	if (!obj->btf || !p->nr_core_relos)
+		return;
+	copy = malloc(p->nr_insns * sizeof(*copy));
+	if (!copy)
+		return;
+	memcpy(copy, p->insns, p->nr_insns * sizeof(*copy));
+	bl_core_relocate(obj->btf, &target, p->name, copy, p->nr_insns, p->core_relos,
+			 p->nr_core_relos, &res, &err);
+	bl_core_result_free(&res);
+	free(copy);
+}
+
+static void dump_btf(const struct bl_object *obj)
+{
+	struct bl_error err;
+	FILE *null;
+
+	if (!obj->btf)
+		return;
+	null = fopen("/dev/null", "w");
+	if (!null)
+		return;
+	bl_btf_dump(obj->btf, BL_BTF_DUMP_C, null, &err);
+	bl_btf_dump(obj->btf, BL_BTF_DUMP_RAW, null, &err);
+	fclose(null);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct bl_section_info si;
@@ -73,6 +118,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		walk_program(bl_object_program(obj, i));
 	for (size_t i = 0; i < bl_object_map_count(obj); i++)
 		walk_map(bl_object_map(obj, i));
+	for (size_t i = 0; i < obj->nr_progs; i++)
+		relocate_program(obj, &obj->progs[i]);
+	dump_btf(obj);
 	bl_object_close(obj);
 	return 0;
 }

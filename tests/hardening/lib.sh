@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: BSD-2-Clause
-# lib.sh - TAP helpers for the tests/hardening/*.t shell tests (sourced, bash).
+# lib.sh - helpers for the tests/hardening/*.t shell tests (sourced, bash),
+# on top of the TAP helpers of tests/cli/lib.sh.
 #
 # Run from anywhere: each test cds to the repository root.  BPFLOAD names
 # the CLI (default build/bin/bpfload), BPFLOAD_TEST_OBJS the test objects
@@ -10,82 +11,14 @@ cd "$hd_top" || exit 1
 BUILD=${BPFLOAD_BUILD:-$hd_top/build}
 BPFLOAD=${BPFLOAD:-$BUILD/bin/bpfload}
 OBJS=${BPFLOAD_TEST_OBJS:-$BUILD/tests/objs}
-export LC_ALL=C
 
-_hd_n=0
-_hd_cleanups=()
-
-_hd_line() {	# _hd_line STATUS DIRECTIVE DESCRIPTION...
-	local status=$1 directive=$2
-	shift 2
-	_hd_n=$((_hd_n + 1))
-	if [ "$status" -eq 0 ]; then
-		echo "ok $_hd_n - $*${directive:+ # $directive}"
-	else
-		echo "not ok $_hd_n - $*${directive:+ # $directive}"
-	fi
-}
-
-# ok STATUS DESCRIPTION: passes when STATUS is 0
-ok() {
-	local status=$1
-	shift
-	_hd_line "$status" "" "$@"
-}
-
-# todo STATUS REASON DESCRIPTION: a known gap; prove counts it as passed
-# either way and reports it when it starts to pass
-todo() {
-	local status=$1 reason=$2
-	shift 2
-	_hd_line "$status" "TODO $reason" "$@"
-}
-
-# is GOT WANT DESCRIPTION
-is() {
-	local got=$1 want=$2
-	shift 2
-	[ "$got" = "$want" ]
-	ok $? "$*"
-	[ "$got" = "$want" ] || diag "got '$got', want '$want'"
-}
+# The TAP helpers (ok, todo, is, diag, skip, skip_all, on_exit,
+# done_testing, ...) are the CLI tests'.
+. "$hd_top/tests/cli/lib.sh"
 
 # has TEXT FIXED-STRING: status 0 when TEXT contains it
 has() {
 	printf '%s\n' "$1" | grep -qF -- "$2"
-}
-
-diag() {
-	printf '%s\n' "$*" | sed 's/^/# /'
-}
-
-skip() {	# skip REASON DESCRIPTION
-	local why=$1
-	shift
-	_hd_n=$((_hd_n + 1))
-	echo "ok $_hd_n - $* # SKIP $why"
-}
-
-skip_all() {
-	echo "1..0 # SKIP $*"
-	exit 0
-}
-
-# on_exit COMMAND: run at exit, last registered first
-on_exit() {
-	_hd_cleanups=("$*" "${_hd_cleanups[@]}")
-}
-
-_hd_finish() {
-	local c
-	for c in "${_hd_cleanups[@]}"; do
-		eval "$c" >/dev/null 2>&1
-	done
-}
-trap _hd_finish EXIT
-
-done_testing() {
-	echo "1..$_hd_n"
 }
 
 # need_root: skip the file without root

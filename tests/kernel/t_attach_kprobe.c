@@ -283,28 +283,16 @@ static void test_missing(void)
 
 int main(void)
 {
-	struct bl_error err = { 0 };
-	__u32 tgid = getpid(), ids[4];
-	char path[300];
+	static const char *const names[] = { "kp_open", "kret_open", "ks_getpid", "kp_open0" };
+	struct bl_program **const progs[] = { &p_open, &p_ret, &p_getpid, &p_open0 };
+	char path[300], why[512];
+	__u32 ids[4];
 
 	if (geteuid())
 		tap_skip_all("needs root");
-	obj = bl_object_open(tu_obj_path("attach_kprobe"), NULL, &err);
+	obj = tu_load_for_self("attach_kprobe", names, progs, ids, 4, why, sizeof(why));
 	if (!obj)
-		tap_bail("cannot open attach_kprobe.o: %s", err.msg);
-	bl_object_set_global(obj, "target_tgid", &tgid, sizeof(tgid));
-	if (bl_object_load(obj, NULL))
-		tap_bail("cannot load attach_kprobe.o: %s", bl_object_error(obj));
-	p_open = bl_object_find_program(obj, "kp_open");
-	p_ret = bl_object_find_program(obj, "kret_open");
-	p_getpid = bl_object_find_program(obj, "ks_getpid");
-	p_open0 = bl_object_find_program(obj, "kp_open0");
-	if (!p_open || !p_ret || !p_getpid || !p_open0)
-		tap_bail("attach_kprobe.o lacks a program");
-	ids[0] = bl_program_id(p_open);
-	ids[1] = bl_program_id(p_ret);
-	ids[2] = bl_program_id(p_getpid);
-	ids[3] = bl_program_id(p_open0);
+		tap_bail("%s", why);
 
 	test_ksyscall_symbol();
 	snprintf(path, sizeof(path), "%s/kprobe_events", tu_tracefs_dir());

@@ -32,23 +32,6 @@
 #include "tap.h"
 #include "testutil.h"
 
-/* ---- helpers ------------------------------------------------------------ */
-
-static int tracefs_write(const char *file, const char *text)
-{
-	char path[256];
-	int fd, ret = 0;
-
-	snprintf(path, sizeof(path), "%s/%s", tu_tracefs_dir(), file);
-	fd = open(path, O_WRONLY | O_APPEND);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, strlen(text)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 /* ---- the probed function ---------------------------------------------------- */
 
 long bl_attach_test_target(long x);
@@ -340,7 +323,7 @@ static void test_stale_cleanup(void)
 	snprintf(fname, sizeof(fname), "notbpfload_%d", (int)getpid());
 	snprintf(foreign, sizeof(foreign), "p:uprobes/%s %s:0x%llx\n", fname, exe,
 		 (unsigned long long)off);
-	is_int(tracefs_write("uprobe_events", foreign), 0, "stale: a foreign event created");
+	is_int(tu_tracefs_write("uprobe_events", foreign), 0, "stale: a foreign event created");
 	/* ours, alive: kept */
 	mine = bl_attach_uprobe(bl_program_fd(p_entry), exe, "bl_attach_test_target", 0, false,
 				-1, &o, &err);
@@ -371,14 +354,17 @@ static void test_stale_cleanup(void)
 	is_int(tu_events_of(alive), 0, "stale: the live child removed its events on SIGTERM");
 	bl_link_detach(mine);
 	snprintf(foreign, sizeof(foreign), "-:uprobes/%s\n", fname);
-	is_int(tracefs_write("uprobe_events", foreign), 0, "stale: the foreign event removed");
+	is_int(tu_tracefs_write("uprobe_events", foreign), 0, "stale: the foreign event removed");
 	is_int(bl_tracefs_cleanup_stale(&err), 0, "stale: a second cleanup finds nothing of ours");
 }
 
 int main(void)
 {
+	static const char *const names[] = { "up_entry", "up_return", "up_any", "up_sec" };
+	struct bl_program **const progs[] = { &p_entry, &p_return, &p_any, &p_sec };
 	struct bl_error err = { 0 };
-	__u32 tgid = getpid(), ids[4];
+	char why[512];
+	__u32 ids[4];
 	ssize_t n;
 
 	if (geteuid())
@@ -391,22 +377,9 @@ int main(void)
 	    access("/sys/kernel/tracing/uprobe_events", F_OK) &&
 	    access("/sys/kernel/debug/tracing/uprobe_events", F_OK))
 		tap_skip_all("this kernel has neither the uprobe PMU nor uprobe_events");
-	obj = bl_object_open(tu_obj_path("attach_uprobe"), NULL, &err);
+	obj = tu_load_for_self("attach_uprobe", names, progs, ids, 4, why, sizeof(why));
 	if (!obj)
-		tap_bail("cannot open attach_uprobe.o: %s", err.msg);
-	bl_object_set_global(obj, "target_tgid", &tgid, sizeof(tgid));
-	if (bl_object_load(obj, NULL))
-		tap_bail("cannot load attach_uprobe.o: %s", bl_object_error(obj));
-	p_entry = bl_object_find_program(obj, "up_entry");
-	p_return = bl_object_find_program(obj, "up_return");
-	p_any = bl_object_find_program(obj, "up_any");
-	p_sec = bl_object_find_program(obj, "up_sec");
-	if (!p_entry || !p_return || !p_any || !p_sec)
-		tap_bail("attach_uprobe.o lacks a program");
-	ids[0] = bl_program_id(p_entry);
-	ids[1] = bl_program_id(p_return);
-	ids[2] = bl_program_id(p_any);
-	ids[3] = bl_program_id(p_sec);
+		tap_bail("%s", why);
 
 	test_offset();
 	if (access("/sys/bus/event_source/devices/uprobe/type", F_OK)) {

@@ -39,21 +39,6 @@
 #include "tap.h"
 #include "testutil.h"
 
-/* The test objects: where tu_obj_path() says, else in the current
- * directory (a VM guest's /t). */
-static const char *test_obj(const char *name)
-{
-	static char buf[4][256];
-	static int next;
-	const char *p = tu_obj_path(name);
-	char *b = buf[next++ % 4];
-
-	if (!access(p, R_OK))
-		return p;
-	snprintf(b, sizeof(buf[0]), "%s.o", name);
-	return b;
-}
-
 /* ---- our own BTF walk, for the expected values ----------------------------- */
 
 struct member {
@@ -237,7 +222,7 @@ static int run_socket_prog(struct bl_object *obj, const char *name)
 static void check_values(const struct bl_btf *btf, const char *custom_path, const char *label)
 {
 	struct bl_load_opts lo = { .btf_custom_path = custom_path };
-	struct bl_object *obj = bl_object_open(test_obj("core_values"), NULL, NULL);
+	struct bl_object *obj = bl_object_open(tu_obj_path_or_cwd("core_values"), NULL, NULL);
 	__u64 want[V_NR], got[V_NR], have_matches = 0;
 	int err;
 
@@ -358,7 +343,7 @@ static int self_stat(unsigned long long *f, int n)
 
 static void check_task(const struct bl_btf *vmlinux)
 {
-	struct bl_object *obj = bl_object_open(test_obj("core_task"), NULL, NULL);
+	struct bl_object *obj = bl_object_open(tu_obj_path_or_cwd("core_task"), NULL, NULL);
 	struct bl_test_run_opts o = { 0 };
 	struct core_task_out out;
 	unsigned long long st[64] = { 0 };
@@ -407,7 +392,7 @@ out:
 
 static void check_missing(void)
 {
-	struct bl_object *obj = bl_object_open(test_obj("core_missing"), NULL, NULL);
+	struct bl_object *obj = bl_object_open(tu_obj_path_or_cwd("core_missing"), NULL, NULL);
 	struct bl_test_run_opts o = { 0 };
 	const struct bpf_insn *insn;
 	const char *msg;
@@ -427,7 +412,7 @@ static void check_missing(void)
 	}
 	bl_object_close(obj);
 
-	obj = bl_object_open(test_obj("core_missing"), NULL, NULL);
+	obj = bl_object_open(tu_obj_path_or_cwd("core_missing"), NULL, NULL);
 	if (!obj)
 		return;
 	bl_program_set_autoload(bl_object_find_program(obj, "guarded"), false);
@@ -449,7 +434,7 @@ static void check_missing(void)
 static void check_bad_custom_path(void)
 {
 	struct bl_load_opts lo = { .btf_custom_path = "/nonexistent/vmlinux.btf" };
-	struct bl_object *obj = bl_object_open(test_obj("core_values"), NULL, NULL);
+	struct bl_object *obj = bl_object_open(tu_obj_path_or_cwd("core_values"), NULL, NULL);
 	int err;
 
 	if (!obj)

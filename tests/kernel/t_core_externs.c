@@ -43,21 +43,6 @@ struct kconfig_out {
 
 static char *config;		/* the kernel config, read here */
 
-/* The test objects: where tu_obj_path() says, else in the current
- * directory (a VM guest's /t). */
-static const char *test_obj(const char *name)
-{
-	static char buf[4][256];
-	static int next;
-	const char *p = tu_obj_path(name);
-	char *b = buf[next++ % 4];
-
-	if (!access(p, R_OK))
-		return p;
-	snprintf(b, sizeof(buf[0]), "%s.o", name);
-	return b;
-}
-
 static void read_config(void)
 {
 	char path[300];
@@ -222,7 +207,7 @@ static void check_typed(bool have_var)
 			 " (older pahole)");
 		return;
 	}
-	obj = bl_object_open(test_obj("core_externs"), NULL, NULL);
+	obj = bl_object_open(tu_obj_path_or_cwd("core_externs"), NULL, NULL);
 	if (!obj)
 		return;
 	for (size_t i = 0; i < bl_object_program_count(obj); i++)
@@ -248,7 +233,7 @@ out:
 
 static void check_missing_kfunc(void)
 {
-	struct bl_object *obj = bl_object_open(test_obj("unit_kfunc"), NULL, NULL);
+	struct bl_object *obj = bl_object_open(tu_obj_path_or_cwd("unit_kfunc"), NULL, NULL);
 	int err;
 
 	if (!ok(obj != NULL, "unit_kfunc.o (a kfunc call) opens"))
@@ -295,7 +280,7 @@ int main(void)
 	have_var = bl_btf_find(vml, "runqueues", BTF_KIND_VAR) != 0;
 	bl_btf_free(vml);
 	read_config();
-	obj = bl_object_open(test_obj("core_externs"), NULL, &e);
+	obj = bl_object_open(tu_obj_path_or_cwd("core_externs"), NULL, &e);
 	if (!ok(obj != NULL, "open core_externs.o"))
 		tap_bail("%s", e.msg);
 	check_open(obj);

@@ -239,15 +239,12 @@ static void run_round(const char *r, bool use_link, int n1, int n2, __u32 weight
 
 int main(void)
 {
-	const char *why = tu_bpf_unavailable();
+	const char *why = tu_unavailable("globals");
 	int id, fds;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (why)
 		tap_skip_all("%s", why);
-	if (access(tu_obj_path("globals"), R_OK))
-		tap_skip_all("%s not built: make %s", tu_obj_path("globals"),
-			     tu_obj_path("globals"));
 	id = tu_tracepoint_id("syscalls", "sys_enter_getpid");
 	if (id < 0)
 		tap_skip_all("no tracepoint syscalls/sys_enter_getpid in tracefs: %s",

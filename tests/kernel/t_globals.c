@@ -237,15 +237,12 @@ static void test_weight_changes_behaviour(void)
 
 int main(void)
 {
-	const char *why = tu_bpf_unavailable();
+	const char *why = tu_unavailable("globals");
 	int fds;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (why)
 		tap_skip_all("%s", why);
-	if (access(tu_obj_path("globals"), R_OK))
-		tap_skip_all("%s not built: make %s", tu_obj_path("globals"),
-			     tu_obj_path("globals"));
 	fds = tu_count_fds();
 
 	test_before_load();

@@ -357,21 +357,6 @@ static void test_interrupt(const char *mode, int sig, const char *label)
 
 /* ---- SIGKILL and the stale event cleanup --------------------------------------------------- */
 
-static int tracefs_write(const char *file, const char *text)
-{
-	char path[256];
-	int fd, ret = 0;
-
-	snprintf(path, sizeof(path), "%s/%s", tu_tracefs_dir(), file);
-	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, strlen(text)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 static void test_sigkill(void)
 {
 	char exe[PATH_MAX], cmd[PATH_MAX + 128], needle[64], decoy1[64], decoy2[64];
@@ -408,10 +393,10 @@ static void test_sigkill(void)
 	snprintf(decoy2, sizeof(decoy2), "bpfload_x%d_1", (int)getpid());
 	snprintf(cmd, sizeof(cmd), "p:uprobes/%s %s:0x%llx\n", decoy1, exe,
 		 (unsigned long long)off);
-	ok(!tracefs_write("uprobe_events", cmd), "decoy: a foreign uprobe event %s", decoy1);
+	ok(!tu_tracefs_write("uprobe_events", cmd), "decoy: a foreign uprobe event %s", decoy1);
 	snprintf(cmd, sizeof(cmd), "p:uprobes/%s %s:0x%llx\n", decoy2, exe,
 		 (unsigned long long)off);
-	ok(!tracefs_write("uprobe_events", cmd), "decoy: a malformed bpfload name %s", decoy2);
+	ok(!tu_tracefs_write("uprobe_events", cmd), "decoy: a malformed bpfload name %s", decoy2);
 	obj = bl_object_open(tu_obj_path("hard_cycle"), NULL, NULL);
 	if (obj && !bl_object_load(obj, NULL))
 		live = legacy_uprobe(bl_program_fd(bl_object_find_program(obj, "cy_uprobe")), &e);
@@ -432,9 +417,9 @@ static void test_sigkill(void)
 	is_int(bl_tracefs_cleanup_stale(NULL), 0, "a second cleanup finds nothing");
 
 	snprintf(cmd, sizeof(cmd), "-:uprobes/%s\n", decoy1);
-	tracefs_write("uprobe_events", cmd);
+	tu_tracefs_write("uprobe_events", cmd);
 	snprintf(cmd, sizeof(cmd), "-:uprobes/%s\n", decoy2);
-	tracefs_write("uprobe_events", cmd);
+	tu_tracefs_write("uprobe_events", cmd);
 	bl_link_detach(live);
 	bl_object_close(obj);
 	ok(!tu_events_with("uprobe_events", decoy1) && !tu_events_with("uprobe_events", decoy2) &&

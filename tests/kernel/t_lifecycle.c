@@ -277,7 +277,7 @@ static int unreported_left(const struct tu_counts *base, enum tu_kind k)
 
 int main(void)
 {
-	const char *why = tu_bpf_unavailable();
+	const char *why = tu_unavailable("btf_maps");
 	struct tu_counts before, after;
 	struct tally t = { 0 };
 	struct timespec ts = { 0, 50 * 1000 * 1000 };
@@ -286,9 +286,6 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (why)
 		tap_skip_all("%s", why);
-	if (access(tu_obj_path("btf_maps"), R_OK))
-		tap_skip_all("%s not built: make %s", tu_obj_path("btf_maps"),
-			     tu_obj_path("btf_maps"));
 	err = tu_pin_root_create(pin_root, sizeof(pin_root), "lifecycle");
 	if (err)
 		tap_bail("cannot make a pin directory on bpffs: %s", strerror(-err));

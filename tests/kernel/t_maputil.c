@@ -272,15 +272,6 @@ out:
 	free(back);
 }
 
-static void pin_cpu(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
-
 static void test_percpu_program(void)
 {
 	int ncpus = bl_possible_cpus(), link, n[2] = { 30, 50 }, fd;
@@ -306,10 +297,10 @@ static void test_percpu_program(void)
 		bl_program_fd(bl_object_find_program(obj, "count")));
 	ok(link >= 0, "program: events_maps.o attached to raw_tp sys_enter");
 	sched_getaffinity(0, sizeof(old), &old);
-	pin_cpu(0);
+	tu_pin_cpu(0);
 	for (int i = 0; i < n[0]; i++)
 		syscall(SYS_getppid);
-	pin_cpu(cpu1);
+	tu_pin_cpu(cpu1);
 	for (int i = 0; i < n[1]; i++)
 		syscall(SYS_getppid);
 	sched_setaffinity(0, sizeof(old), &old);

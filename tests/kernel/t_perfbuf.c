@@ -41,6 +41,7 @@
 #include <bpfload/sys.h>
 #include "tap.h"
 #include "testutil.h"
+#include "events_env.h"
 #include "objs/events_common.h"
 
 #define MAX_SEQ		(1 << 20)
@@ -113,79 +114,11 @@ static void report(struct check *c, const char *name)
 
 /* ---- the object -------------------------------------------------------------- */
 
-struct env {
-	struct bl_object *obj;
-	int map, link;
-};
-
-static void set_u32(struct env *v, const char *name, __u32 val)
-{
-	if (bl_object_set_global(v->obj, name, &val, sizeof(val)))
-		tap_diag("set %s: %s", name, bl_object_error(v->obj));
-}
-
-static void set_u64(struct env *v, const char *name, __u64 val)
-{
-	if (bl_object_set_global(v->obj, name, &val, sizeof(val)))
-		tap_diag("set %s: %s", name, bl_object_error(v->obj));
-}
-
-static __u64 get_u64(struct env *v, const char *name)
-{
-	__u64 val = 0;
-
-	bl_object_get_global(v->obj, name, &val, sizeof(val));
-	return val;
-}
-
 static void knobs(struct env *v, __u32 per_call)
 {
 	set_u32(v, "per_call", per_call);
 	set_u64(v, "next_seq", 0);
 	set_u64(v, "failed", 0);
-}
-
-static int env_open(struct env *v)
-{
-	struct bl_error e = { 0 };
-
-	memset(v, 0, sizeof(*v));
-	v->link = -1;
-	v->obj = bl_object_open(tu_obj_path("events_perf"), NULL, &e);
-	if (!v->obj) {
-		tap_diag("%s", e.msg);
-		return -1;
-	}
-	if (bl_object_load(v->obj, NULL)) {
-		tu_diag_lines(bl_object_error(v->obj));
-		return -1;
-	}
-	v->map = bl_map_fd(bl_object_find_map(v->obj, "events"));
-	set_u32(v, "target_pid", (__u32)getpid());
-	set_u32(v, "trigger_nr", SYS_getppid);
-	v->link = bl_sys_raw_tracepoint_open("sys_enter",
-		bl_program_fd(bl_object_find_program(v->obj, "produce")));
-	if (v->link < 0) {
-		tap_diag("BPF_RAW_TRACEPOINT_OPEN(sys_enter): %d", v->link);
-		return -1;
-	}
-	return 0;
-}
-
-static void env_close(struct env *v)
-{
-	if (v->link >= 0)
-		close(v->link);
-	bl_object_close(v->obj);
-}
-
-static void pin_cpu(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	sched_setaffinity(0, sizeof(set), &set);
 }
 
 static void unpin(void)
@@ -198,68 +131,11 @@ static void unpin(void)
 	sched_setaffinity(0, sizeof(set), &set);
 }
 
-static void calls(int n)
-{
-	for (int i = 0; i < n; i++)
-		syscall(SYS_getppid);
-}
-
-static __u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
-}
-
-/* A producer thread: n syscalls at rate calls/s, moving to the next
- * online CPU every hop calls (0: stays on cpu). */
-struct producer {
-	pthread_t th;
-	int n, cpu, hop;
-	double rate;
-	__u64 start_delay_ns;
-};
-
-static void *producer_fn(void *arg)
-{
-	struct producer *p = arg;
-	int ncpu = tu_possible_cpus(), cpu = p->cpu;
-	__u64 t0;
-
-	if (cpu >= 0)
-		pin_cpu(cpu);
-	if (p->start_delay_ns) {
-		struct timespec ts = { (time_t)(p->start_delay_ns / 1000000000ull),
-				       (long)(p->start_delay_ns % 1000000000ull) };
-
-		nanosleep(&ts, NULL);
-	}
-	t0 = now_ns();
-	for (int i = 0; i < p->n; i++) {
-		if (p->hop && i && i % p->hop == 0) {
-			cpu = (cpu + 1) % ncpu;
-			pin_cpu(cpu);
-		}
-		syscall(SYS_getppid);
-		if (p->rate > 0 && (i & 63) == 63) {
-			__u64 due = t0 + (__u64)((double)(i + 1) / p->rate * 1e9), t = now_ns();
-
-			if (due > t && due - t < 1000000000ull) {
-				struct timespec ts = { 0, (long)(due - t) };
-
-				nanosleep(&ts, NULL);
-			}
-		}
-	}
-	return NULL;
-}
-
 static struct bl_perfbuf *reader(struct env *v, struct check *c, const struct bl_perfbuf_opts *o,
 				 const char *name)
 {
 	struct bl_error e = { 0 };
-	struct bl_perfbuf *pb = bl_perfbuf_new(v->map, on_sample, c, o, &e);
+	struct bl_perfbuf *pb = bl_perfbuf_new(v->map[0], on_sample, c, o, &e);
 
 	if (!pb)
 		ok(0, "%s: bl_perfbuf_new: %s", name, e.msg);
@@ -284,7 +160,7 @@ static void test_per_cpu(struct env *v, int online)
 	for (int cpu = 0; cpu < 64; cpu++) {
 		if (!on[cpu])
 			continue;
-		pin_cpu(cpu);
+		tu_pin_cpu(cpu);
 		calls(1000 + cpu);
 		want += 1000 + cpu;
 	}
@@ -310,7 +186,7 @@ static void test_rate(struct env *v)
 	struct bl_perfbuf *pb = reader(v, &c, &o, "rate");
 	struct producer p = { .n = 20000, .cpu = 0, .hop = 1000, .rate = 20000 };
 	unsigned char *seen = calloc(MAX_SEQ, 1);
-	__u64 end = now_ns() + 30000000000ull;
+	__u64 end = tu_now_ns() + 30000000000ull;
 	int missing = 0;
 
 	if (!pb || !seen) {
@@ -325,7 +201,7 @@ static void test_rate(struct env *v)
 	 * busy machine may keep the reader off its CPU that long), wakeups
 	 * at 1 MiB */
 	pthread_create(&p.th, NULL, producer_fn, &p);
-	while (c.count < 200000 && now_ns() < end && bl_perfbuf_lost(pb) == 0)
+	while (c.count < 200000 && tu_now_ns() < end && bl_perfbuf_lost(pb) == 0)
 		bl_perfbuf_poll(pb, 100);
 	pthread_join(p.th, NULL);
 	bl_perfbuf_consume(pb);
@@ -356,7 +232,7 @@ static void test_wrap(struct env *v)
 	/* 80-byte records (8 header + 4 size + 68) in a 4096-byte ring:
 	 * every 51st or 52nd record straddles the end of the ring */
 	knobs(v, 37);
-	pin_cpu(0);
+	tu_pin_cpu(0);
 	for (int round = 0; round < 40; round++) {
 		calls(1);
 		n = bl_perfbuf_consume(pb);
@@ -385,9 +261,9 @@ static void test_watermark(struct env *v)
 	knobs(v, 1);
 	/* 10 samples = 800 bytes, far below the 64 KiB watermark: no wakeup */
 	pthread_create(&p.th, NULL, producer_fn, &p);
-	t0 = now_ns();
+	t0 = tu_now_ns();
 	n = bl_perfbuf_poll(pb, 10000);
-	t0 = now_ns() - t0;
+	t0 = tu_now_ns() - t0;
 	pthread_join(p.th, NULL);
 	is_int(n, 10, "watermark: 10 samples below the watermark delivered by the timed drain");
 	ok(t0 < 5000000000ull, "watermark: after %llu ms, well before the 10 s timeout",
@@ -406,7 +282,7 @@ static void test_overrun(struct env *v)
 	if (!pb)
 		return;
 	knobs(v, 1000);
-	pin_cpu(0);
+	tu_pin_cpu(0);
 	calls(1);		/* a burst of 1000 into a 4 KiB ring */
 	bl_perfbuf_consume(pb);
 	got1 = c.count;
@@ -440,7 +316,7 @@ static void test_callback_error(struct env *v)
 	if (!pb)
 		return;
 	knobs(v, 1);
-	pin_cpu(0);
+	tu_pin_cpu(0);
 	calls(10);
 	unpin();
 	n = bl_perfbuf_consume(pb);
@@ -451,19 +327,11 @@ static void test_callback_error(struct env *v)
 	bl_perfbuf_free(pb);
 }
 
-static volatile sig_atomic_t stop_flag;
-
-static void on_alarm(int sig)
-{
-	stop_flag = 1;
-}
-
 static void test_run(struct env *v)
 {
 	struct check c = { 0 };
 	struct bl_perfbuf *pb = reader(v, &c, NULL, "run");
 	struct producer p = { .n = 100, .cpu = 0, .hop = 10, .start_delay_ns = 50000000 };
-	struct sigaction sa;
 	__u64 t0;
 	int r;
 
@@ -471,23 +339,19 @@ static void test_run(struct env *v)
 		return;
 	knobs(v, 1);
 	pthread_create(&p.th, NULL, producer_fn, &p);
-	t0 = now_ns();
+	t0 = tu_now_ns();
 	r = bl_perfbuf_run(pb, 300, NULL);
-	t0 = (now_ns() - t0) / 1000000;
+	t0 = (tu_now_ns() - t0) / 1000000;
 	pthread_join(p.th, NULL);
 	ok(r == 0 && t0 >= 290 && t0 < 3000, "run: a 300 ms run returns 0 after %llu ms",
 	   (unsigned long long)t0);
 	is_int(c.count, 100, "run: it delivered the 100 samples made meanwhile (below the"
 	       " watermark: by the timed drain)");
 
-	stop_flag = 0;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_alarm;	/* no SA_RESTART: epoll_wait returns EINTR */
-	sigaction(SIGALRM, &sa, NULL);
-	alarm(1);
-	t0 = now_ns();
+	stop_in_1s();
+	t0 = tu_now_ns();
 	r = bl_perfbuf_run(pb, 20000, &stop_flag);
-	t0 = (now_ns() - t0) / 1000000;
+	t0 = (tu_now_ns() - t0) / 1000000;
 	signal(SIGALRM, SIG_DFL);
 	ok(r == 0 && t0 < 3000, "run: a flag set by SIGALRM's handler ends a 20 s run after"
 	   " %llu ms", (unsigned long long)t0);
@@ -546,7 +410,7 @@ int main(void)
 		tap_skip_all("%s", why);
 	online = bl_online_cpus(on, 64);
 	fds = tu_count_fds();
-	if (env_open(&v)) {
+	if (env_open(&v, "events_perf", "events", NULL)) {
 		ok(0, "load events_perf.o and attach it to raw_tp sys_enter");
 		env_close(&v);
 		return tap_done();

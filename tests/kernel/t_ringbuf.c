@@ -37,6 +37,7 @@
 #include <bpfload/sys.h>
 #include "tap.h"
 #include "testutil.h"
+#include "events_env.h"
 #include "objs/events_common.h"
 
 #define MAX_SEQ		(1 << 20)
@@ -102,31 +103,6 @@ static int on_record(void *ctx, const void *data, size_t size)
 
 /* ---- the object and its knobs -------------------------------------------- */
 
-struct env {
-	struct bl_object *obj;
-	int rb0, rb1, link;
-};
-
-static void set_u32(struct env *v, const char *name, __u32 val)
-{
-	if (bl_object_set_global(v->obj, name, &val, sizeof(val)))
-		tap_diag("set %s: %s", name, bl_object_error(v->obj));
-}
-
-static void set_u64(struct env *v, const char *name, __u64 val)
-{
-	if (bl_object_set_global(v->obj, name, &val, sizeof(val)))
-		tap_diag("set %s: %s", name, bl_object_error(v->obj));
-}
-
-static __u64 get_u64(struct env *v, const char *name)
-{
-	__u64 val = 0;
-
-	bl_object_get_global(v->obj, name, &val, sizeof(val));
-	return val;
-}
-
 /* Reset the knobs for a new round. */
 static void knobs(struct env *v, __u32 per_call, __u32 discard_every, __u32 ring_mode,
 		  __u64 flags)
@@ -140,113 +116,13 @@ static void knobs(struct env *v, __u32 per_call, __u32 discard_every, __u32 ring
 	set_u64(v, "discarded", 0);
 }
 
-static int env_open(struct env *v)
-{
-	struct bl_error e = { 0 };
-	struct bl_program *prog;
-	int err;
-
-	memset(v, 0, sizeof(*v));
-	v->link = -1;
-	v->obj = bl_object_open(tu_obj_path("events_ringbuf"), NULL, &e);
-	if (!v->obj) {
-		tap_diag("%s", e.msg);
-		return -1;
-	}
-	err = bl_object_load(v->obj, NULL);
-	if (err) {
-		tu_diag_lines(bl_object_error(v->obj));
-		return -1;
-	}
-	v->rb0 = bl_map_fd(bl_object_find_map(v->obj, "rb0"));
-	v->rb1 = bl_map_fd(bl_object_find_map(v->obj, "rb1"));
-	set_u32(v, "target_pid", (__u32)getpid());
-	set_u32(v, "trigger_nr", SYS_getppid);
-	prog = bl_object_find_program(v->obj, "produce");
-	v->link = bl_sys_raw_tracepoint_open("sys_enter", bl_program_fd(prog));
-	if (v->link < 0) {
-		tap_diag("BPF_RAW_TRACEPOINT_OPEN(sys_enter): %d", v->link);
-		return -1;
-	}
-	return 0;
-}
-
-static void env_close(struct env *v)
-{
-	if (v->link >= 0)
-		close(v->link);
-	bl_object_close(v->obj);
-}
-
-static void calls(int n)
-{
-	for (int i = 0; i < n; i++)
-		syscall(SYS_getppid);
-}
-
-static __u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
-}
-
-static void pin_cpu(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
-
-/* A producer thread: n syscalls, paced to rate calls/s (0: flat out). */
-struct producer {
-	pthread_t th;
-	int n;
-	int cpu;			/* -1: anywhere */
-	double rate;
-	__u64 start_delay_ns;
-};
-
-static void *producer_fn(void *arg)
-{
-	struct producer *p = arg;
-	__u64 t0;
-
-	if (p->cpu >= 0)
-		pin_cpu(p->cpu);
-	if (p->start_delay_ns) {
-		struct timespec ts = { (time_t)(p->start_delay_ns / 1000000000ull),
-				       (long)(p->start_delay_ns % 1000000000ull) };
-
-		nanosleep(&ts, NULL);
-	}
-	t0 = now_ns();
-	for (int i = 0; i < p->n; i++) {
-		syscall(SYS_getppid);
-		if (p->rate > 0 && (i & 63) == 63) {
-			__u64 due = t0 + (__u64)((double)(i + 1) / p->rate * 1e9), t = now_ns();
-
-			if (due > t) {
-				struct timespec ts = { 0, (long)(due - t) };
-
-				if (due - t < 1000000000ull)
-					nanosleep(&ts, NULL);
-			}
-		}
-	}
-	return NULL;
-}
-
 /* Poll until want records or timeout_ms; returns the last poll result. */
 static int poll_for(struct bl_ringbuf *rb, struct check *c, __u64 want, int timeout_ms)
 {
-	__u64 end = now_ns() + (__u64)timeout_ms * 1000000ull;
+	__u64 end = tu_now_ns() + (__u64)timeout_ms * 1000000ull;
 	int r = 0;
 
-	while (c->count < want && now_ns() < end) {
+	while (c->count < want && tu_now_ns() < end) {
 		r = bl_ringbuf_poll(rb, 100);
 		if (r < 0 && r != -EINTR)
 			break;
@@ -270,7 +146,7 @@ static void test_exact(struct env *v)
 	struct bl_ringbuf *rb = bl_ringbuf_new(NULL, &e);
 	int idx, n;
 
-	idx = rb ? bl_ringbuf_add(rb, v->rb0, on_record, &c, &e) : -1;
+	idx = rb ? bl_ringbuf_add(rb, v->map[0], on_record, &c, &e) : -1;
 	if (!is_int(idx, 0, "exact: bl_ringbuf_add(rb0) is ring 0")) {
 		tap_diag("%s", e.msg);
 		bl_ringbuf_free(rb);
@@ -316,7 +192,7 @@ static void test_rate(struct env *v)
 	struct producer p = { .n = 20000, .cpu = 1 % tu_possible_cpus(), .rate = 20000 };
 
 	/* 20000 syscalls x 10 records at 20000 calls/s: 200k records/s for 1 s */
-	if (!rb || bl_ringbuf_add(rb, v->rb0, on_record, &c, &e) != 0) {
+	if (!rb || bl_ringbuf_add(rb, v->map[0], on_record, &c, &e) != 0) {
 		ok(0, "rate: reader set up: %s", e.msg);
 		bl_ringbuf_free(rb);
 		return;
@@ -341,7 +217,7 @@ static void test_discard(struct env *v)
 	unsigned char *seen = calloc(3000, 1);
 	int n, wrong = 0;
 
-	if (!rb || bl_ringbuf_add(rb, v->rb0, on_record, &c, &e) != 0 || !seen) {
+	if (!rb || bl_ringbuf_add(rb, v->map[0], on_record, &c, &e) != 0 || !seen) {
 		ok(0, "discard: reader set up: %s", e.msg);
 		bl_ringbuf_free(rb);
 		free(seen);
@@ -372,8 +248,8 @@ static void test_two_rings(struct env *v)
 	struct bl_ringbuf *rb = bl_ringbuf_new(NULL, &e);
 	int n;
 
-	if (!rb || bl_ringbuf_add(rb, v->rb0, on_record, &c0, &e) != 0 ||
-	    bl_ringbuf_add(rb, v->rb1, on_record, &c1, &e) != 1) {
+	if (!rb || bl_ringbuf_add(rb, v->map[0], on_record, &c0, &e) != 0 ||
+	    bl_ringbuf_add(rb, v->map[1], on_record, &c1, &e) != 1) {
 		ok(0, "two rings: set up: %s", e.msg);
 		bl_ringbuf_free(rb);
 		return;
@@ -410,7 +286,7 @@ static void test_no_wakeup(struct env *v)
 	__u64 t0;
 	int n;
 
-	if (!rb || bl_ringbuf_add(rb, v->rb0, on_record, &c, &e) != 0) {
+	if (!rb || bl_ringbuf_add(rb, v->map[0], on_record, &c, &e) != 0) {
 		ok(0, "no wakeup: set up: %s", e.msg);
 		bl_ringbuf_free(rb);
 		return;
@@ -420,9 +296,9 @@ static void test_no_wakeup(struct env *v)
 	 * wake it: only the 50 ms timed drain can deliver them before the
 	 * 10 s timeout. */
 	pthread_create(&p.th, NULL, producer_fn, &p);
-	t0 = now_ns();
+	t0 = tu_now_ns();
 	n = bl_ringbuf_poll(rb, 10000);
-	t0 = now_ns() - t0;
+	t0 = tu_now_ns() - t0;
 	pthread_join(p.th, NULL);
 	is_int(n, 10, "no wakeup: BPF_RB_NO_WAKEUP records delivered by the timed drain");
 	ok(t0 < 5000000000ull, "no wakeup: poll returned after %llu ms, well before its 10 s"
@@ -443,7 +319,7 @@ static void test_two_producers(struct env *v)
 	unsigned char *seen = calloc(MAX_SEQ, 1);
 	int missing = 0, twice = 0;
 
-	if (!rb || !seen || bl_ringbuf_add(rb, v->rb0, on_record, &c, &e) != 0) {
+	if (!rb || !seen || bl_ringbuf_add(rb, v->map[0], on_record, &c, &e) != 0) {
 		ok(0, "two producers: set up: %s", e.msg);
 		bl_ringbuf_free(rb);
 		free(seen);
@@ -477,7 +353,7 @@ static void test_callback_error(struct env *v)
 	struct bl_ringbuf *rb = bl_ringbuf_new(NULL, &e);
 	int n;
 
-	if (!rb || bl_ringbuf_add(rb, v->rb0, on_record, &c, &e) != 0) {
+	if (!rb || bl_ringbuf_add(rb, v->map[0], on_record, &c, &e) != 0) {
 		ok(0, "callback error: set up: %s", e.msg);
 		bl_ringbuf_free(rb);
 		return;
@@ -493,46 +369,34 @@ static void test_callback_error(struct env *v)
 	bl_ringbuf_free(rb);
 }
 
-static volatile sig_atomic_t stop_flag;
-
-static void on_alarm(int sig)
-{
-	stop_flag = 1;
-}
-
 static void test_run(struct env *v)
 {
 	struct check c = { .ring = 0, .in_order = true };
 	struct bl_error e = { 0 };
 	struct bl_ringbuf *rb = bl_ringbuf_new(NULL, &e);
 	struct producer p = { .n = 100, .cpu = -1, .start_delay_ns = 50000000 };
-	struct sigaction sa;
 	__u64 t0;
 	int r;
 
-	if (!rb || bl_ringbuf_add(rb, v->rb0, on_record, &c, &e) != 0) {
+	if (!rb || bl_ringbuf_add(rb, v->map[0], on_record, &c, &e) != 0) {
 		ok(0, "run: set up: %s", e.msg);
 		bl_ringbuf_free(rb);
 		return;
 	}
 	knobs(v, 1, 0, 0, 0);
 	pthread_create(&p.th, NULL, producer_fn, &p);
-	t0 = now_ns();
+	t0 = tu_now_ns();
 	r = bl_ringbuf_run(rb, 300, NULL);
-	t0 = (now_ns() - t0) / 1000000;
+	t0 = (tu_now_ns() - t0) / 1000000;
 	pthread_join(p.th, NULL);
 	ok(r == 0 && t0 >= 290 && t0 < 3000, "run: a 300 ms run returns 0 after %llu ms",
 	   (unsigned long long)t0);
 	is_int(c.count, 100, "run: it delivered the 100 records made meanwhile");
 
-	stop_flag = 0;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_alarm;	/* no SA_RESTART: epoll_wait returns EINTR */
-	sigaction(SIGALRM, &sa, NULL);
-	alarm(1);
-	t0 = now_ns();
+	stop_in_1s();
+	t0 = tu_now_ns();
 	r = bl_ringbuf_run(rb, 20000, &stop_flag);
-	t0 = (now_ns() - t0) / 1000000;
+	t0 = (tu_now_ns() - t0) / 1000000;
 	signal(SIGALRM, SIG_DFL);
 	ok(r == 0 && t0 < 3000, "run: a flag set by SIGALRM's handler ends a 20 s run after"
 	   " %llu ms", (unsigned long long)t0);
@@ -562,7 +426,7 @@ int main(void)
 	if (why)
 		tap_skip_all("%s", why);
 	fds = tu_count_fds();
-	if (env_open(&v)) {
+	if (env_open(&v, "events_ringbuf", "rb0", "rb1")) {
 		ok(0, "load events_ringbuf.o and attach it to raw_tp sys_enter");
 		env_close(&v);
 		return tap_done();

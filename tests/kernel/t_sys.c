@@ -34,6 +34,7 @@
 
 #include <bpfload/sys.h>
 #include "tap.h"
+#include "testutil.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #ifndef ENOTSUPP
@@ -84,21 +85,6 @@ static struct bpf_insn insn(__u8 code, __u8 dst, __u8 src, __s16 off, __s32 imm)
 
 /* ---- small helpers ------------------------------------------------------- */
 
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n - 1;		/* the DIR's own fd */
-}
-
 static void close_fd(int *fd)
 {
 	if (*fd >= 0)
@@ -106,42 +92,18 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
-static int map_info(int fd, struct bpf_map_info *info)
-{
-	__u32 len = sizeof(*info);
-
-	memset(info, 0, sizeof(*info));
-	return bl_sys_obj_get_info_by_fd(fd, info, &len);
-}
-
-static int prog_info(int fd, struct bpf_prog_info *info)
-{
-	__u32 len = sizeof(*info);
-
-	memset(info, 0, sizeof(*info));
-	return bl_sys_obj_get_info_by_fd(fd, info, &len);
-}
-
-static int link_info(int fd, struct bpf_link_info *info)
-{
-	__u32 len = sizeof(*info);
-
-	memset(info, 0, sizeof(*info));
-	return bl_sys_obj_get_info_by_fd(fd, info, &len);
-}
-
 static __u32 map_id(int fd)
 {
 	struct bpf_map_info info;
 
-	return map_info(fd, &info) ? 0 : info.id;
+	return tu_map_info(fd, &info) ? 0 : info.id;
 }
 
 static __u32 prog_id(int fd)
 {
 	struct bpf_prog_info info;
 
-	return prog_info(fd, &info) ? 0 : info.id;
+	return tu_prog_info(fd, &info) ? 0 : info.id;
 }
 
 static void cleanup_dirs(void)
@@ -225,7 +187,7 @@ static void test_hash_elems(void)
 	fd = bl_sys_map_create(BPF_MAP_TYPE_HASH, "bl_hash_with_a_long_name", 4, 8, 16, NULL);
 	if (!ok(fd >= 0, "map_create hash (%d)", fd))
 		return;
-	ret = map_info(fd, &info);
+	ret = tu_map_info(fd, &info);
 	is_int(ret, 0, "get_info_by_fd on the map");
 	is_int(info.type, BPF_MAP_TYPE_HASH, "map_info.type");
 	is_int(info.key_size, 4, "map_info.key_size");
@@ -408,7 +370,7 @@ static void test_mmapable(void)
 	fd = bl_sys_map_create(BPF_MAP_TYPE_ARRAY, "bl_mmap", 4, 8, 512, &opts);
 	if (!ok(fd >= 0, "map_create array with BPF_F_MMAPABLE (%d)", fd))
 		return;
-	map_info(fd, &info);
+	tu_map_info(fd, &info);
 	is_int(info.map_flags, BPF_F_MMAPABLE, "map_info.map_flags has BPF_F_MMAPABLE");
 	mem = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (ok(mem != MAP_FAILED, "mmap the array")) {
@@ -507,7 +469,7 @@ static int test_btf(void)
 	opts.btf_value_type_id = 2;
 	map = bl_sys_map_create(BPF_MAP_TYPE_HASH, "bl_btf_map", 4, 8, 4, &opts);
 	ok(map >= 0, "map_create with btf_fd and type ids");
-	map_info(map, &minfo);
+	tu_map_info(map, &minfo);
 	ok(minfo.btf_id == info.id && minfo.btf_key_type_id == 1 && minfo.btf_value_type_id == 2,
 	   "map_info has btf_id %u, key type 1, value type 2", info.id);
 	close_fd(&map);
@@ -589,7 +551,7 @@ static int test_prog_load_run(void)
 	fd = load_len_filter("bl_len_filter");
 	if (!ok(fd >= 0, "prog_load socket filter (%d)", fd))
 		return -1;
-	is_int(prog_info(fd, &info), 0, "get_info on the program");
+	is_int(tu_prog_info(fd, &info), 0, "get_info on the program");
 	is_int(info.type, BPF_PROG_TYPE_SOCKET_FILTER, "prog_info.type");
 	is_str(info.name, "bl_len_filter", "prog_info.name");
 	is_int(info.xlated_prog_len, 2 * sizeof(struct bpf_insn),
@@ -637,14 +599,14 @@ static void test_stats(int prog)
 		return;
 	}
 	ok(sfd >= 0, "enable_stats(BPF_STATS_RUN_TIME) gives an fd (%d)", sfd);
-	prog_info(prog, &before);
+	tu_prog_info(prog, &before);
 	memset(&t, 0, sizeof(t));
 	t.data_in = pkt;
 	t.data_size_in = sizeof(pkt);
 	t.repeat = 5;
 	ret = bl_sys_prog_test_run(prog, &t);
 	is_int(ret, 0, "test_run 5 times with stats on");
-	prog_info(prog, &after);
+	tu_prog_info(prog, &after);
 	is_int(after.run_cnt - before.run_cnt, 5, "run_cnt counted 5 runs");
 	ok(after.run_time_ns > before.run_time_ns, "run_time_ns grew");
 	close_fd(&sfd);
@@ -784,7 +746,7 @@ static __u32 link_id(int fd)
 {
 	struct bpf_link_info info;
 
-	return link_info(fd, &info) ? 0 : info.id;
+	return tu_link_info(fd, &info) ? 0 : info.id;
 }
 
 /* ---- raw tracepoint ---------------------------------------------------------- */
@@ -974,7 +936,7 @@ static void test_perf_link(int prog, int map, int tp_id)
 		return;
 	}
 	ok(link >= 0, "link_create BPF_PERF_EVENT with a cookie (%d)", link);
-	link_info(link, &info);
+	tu_link_info(link, &info);
 	is_int(info.type, BPF_LINK_TYPE_PERF_EVENT, "link type PERF_EVENT");
 	is_int(info.prog_id, prog_id(prog), "link holds our program");
 	before = slot(map, 0);
@@ -1067,7 +1029,7 @@ static void test_cgroup_link(int cg, int p1, int p2)
 	link = bl_sys_link_create(p1, cg, BPF_CGROUP_INET_EGRESS, NULL);
 	if (!ok(link >= 0, "link_create cgroup egress (%d)", link))
 		return;
-	link_info(link, &info);
+	tu_link_info(link, &info);
 	is_int(info.type, BPF_LINK_TYPE_CGROUP, "link type CGROUP");
 	is_int(info.prog_id, id1, "link holds the first program");
 	is_int(info.cgroup.attach_type, BPF_CGROUP_INET_EGRESS, "link attach_type egress");
@@ -1078,16 +1040,16 @@ static void test_cgroup_link(int cg, int p1, int p2)
 	       "link_update with the wrong old program: -EPERM");
 	is_int(bl_sys_link_update(link, p2, BPF_F_REPLACE, p1), 0,
 	       "link_update with BPF_F_REPLACE");
-	link_info(link, &info);
+	tu_link_info(link, &info);
 	is_int(info.prog_id, id2, "the link now holds the second program");
 	is_int(bl_sys_link_update(link, p1, 0, 0), 0, "link_update unconditionally");
-	link_info(link, &info);
+	tu_link_info(link, &info);
 	is_int(info.prog_id, id1, "back to the first");
 
 	is_int(bl_sys_link_detach(link), 0, "link_detach");
 	query_ingress(cg, BPF_CGROUP_INET_EGRESS, &flags, ids, &cnt);
 	is_int(cnt, 0, "nothing attached after link_detach");
-	is_int(link_info(link, &info), 0, "the detached link fd still answers get_info");
+	is_int(tu_link_info(link, &info), 0, "the detached link fd still answers get_info");
 	close(link);
 }
 
@@ -1139,7 +1101,7 @@ static void test_tcx_links(int p1, int p2)
 	}
 	if (!ok(l1 >= 0, "link_create BPF_TCX_INGRESS on lo (%d)", l1))
 		return;
-	link_info(l1, &info);
+	tu_link_info(l1, &info);
 	is_int(info.type, BL_LINK_TYPE_TCX, "link type TCX");
 
 	/* relative_fd and flags sit where 6.1 has target_btf_id */
@@ -1267,7 +1229,7 @@ static void test_iter(void)
 	}
 	link = bl_sys_link_create(p, 0, BPF_TRACE_ITER, NULL);
 	if (ok(link >= 0, "link_create BPF_TRACE_ITER (%d)", link)) {
-		link_info(link, &info);
+		tu_link_info(link, &info);
 		is_int(info.type, BPF_LINK_TYPE_ITER, "link type ITER");
 		it = bl_sys_iter_create(link);
 		ok(it >= 0, "iter_create gives a readable fd (%d)", it);
@@ -1522,7 +1484,7 @@ int main(int argc, char **argv)
 	atexit(cleanup_dirs);
 
 	bl_trace_enabled();	/* opens the BPFLOAD_TRACE file, if any, now */
-	fds_at_start = count_fds();
+	fds_at_start = tu_count_fds();
 	map = bl_sys_map_create(BPF_MAP_TYPE_ARRAY, "bl_probe", 4, 4, 1, NULL);
 	if (map == -EPERM || map == -ENOSYS)
 		tap_skip_all("bpf() not available: %s", strerror(-map));
@@ -1555,7 +1517,7 @@ int main(int argc, char **argv)
 	close_fd(&prog);
 	close_fd(&btf);
 	close_fd(&map);
-	is_int(count_fds(), fds_at_start, "every fd closed");
+	is_int(tu_count_fds(), fds_at_start, "every fd closed");
 	cleanup_dirs();
 	return tap_done();
 }

@@ -249,15 +249,12 @@ static void test_bad_prog_good(void)
 
 int main(void)
 {
-	const char *why = tu_bpf_unavailable();
+	const char *why = tu_unavailable("sock_xdp");
 	int fds;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (why)
 		tap_skip_all("%s", why);
-	if (access(tu_obj_path("sock_xdp"), R_OK))
-		tap_skip_all("%s not built: make %s", tu_obj_path("sock_xdp"),
-			     tu_obj_path("sock_xdp"));
 	ncpus = tu_possible_cpus();
 	if (ncpus <= 0 || ncpus > MAX_CPUS)
 		tap_bail("cannot read the number of possible CPUs (%d)", ncpus);

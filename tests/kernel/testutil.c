@@ -12,6 +12,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +21,8 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/if_ether.h>
@@ -64,6 +68,19 @@ const char *tu_obj_path(const char *name)
 	return buf;
 }
 
+const char *tu_obj_path_or_cwd(const char *name)
+{
+	static char buf[4][256];
+	static int next;
+	const char *p = tu_obj_path(name);
+	char *b = buf[next++ % 4];
+
+	if (!access(p, R_OK))
+		return p;
+	snprintf(b, sizeof(buf[0]), "%s.o", name);
+	return b;
+}
+
 const char *tu_bpf_unavailable(void)
 {
 	static char why[128];
@@ -78,6 +95,21 @@ const char *tu_bpf_unavailable(void)
 		return why;
 	}
 	close(fd);
+	return NULL;
+}
+
+const char *tu_unavailable(const char *name)
+{
+	static char why[2 * PATH_MAX + 32];
+	const char *bpf = tu_bpf_unavailable();
+
+	if (bpf)
+		return bpf;
+	if (access(tu_obj_path(name), R_OK)) {
+		snprintf(why, sizeof(why), "%s not built: make %s", tu_obj_path(name),
+			 tu_obj_path(name));
+		return why;
+	}
 	return NULL;
 }
 
@@ -410,6 +442,37 @@ void tu_set_u64(struct bl_object *obj, const char *var, __u64 v)
 	bl_object_set_global(obj, var, &v, sizeof(v));
 }
 
+struct bl_object *tu_load_for_self(const char *name, const char *const *names,
+				   struct bl_program **const *progs, __u32 *ids, int n,
+				   char *why, size_t len)
+{
+	struct bl_error err = { 0 };
+	__u32 tgid = (__u32)getpid();
+	struct bl_object *obj;
+
+	obj = bl_object_open(tu_obj_path(name), NULL, &err);
+	if (!obj) {
+		snprintf(why, len, "cannot open %s.o: %s", name, err.msg);
+		return NULL;
+	}
+	bl_object_set_global(obj, "target_tgid", &tgid, sizeof(tgid));
+	if (bl_object_load(obj, NULL)) {
+		snprintf(why, len, "cannot load %s.o: %s", name, bl_object_error(obj));
+		bl_object_close(obj);
+		return NULL;
+	}
+	for (int i = 0; i < n; i++) {
+		*progs[i] = bl_object_find_program(obj, names[i]);
+		if (!*progs[i]) {
+			snprintf(why, len, "%s.o lacks a program", name);
+			bl_object_close(obj);
+			return NULL;
+		}
+		ids[i] = bl_program_id(*progs[i]);
+	}
+	return obj;
+}
+
 /* ---- tracing and running ---------------------------------------------------- */
 
 const char *tu_tracefs_dir(void)
@@ -419,6 +482,21 @@ const char *tu_tracefs_dir(void)
 	if (!statfs(TU_TRACEFS, &st) && (unsigned long)st.f_type == TRACEFS_MAGIC)
 		return TU_TRACEFS;
 	return "/sys/kernel/debug/tracing";
+}
+
+int tu_tracefs_write(const char *file, const char *text)
+{
+	char path[256];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", tu_tracefs_dir(), file);
+	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, strlen(text)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
 }
 
 int tu_events_with(const char *file, const char *needle)
@@ -577,4 +655,131 @@ int tu_test_run(int prog_fd, const void *data, __u32 size, __u32 *retval)
 	if (!err && retval)
 		*retval = o.retval;
 	return err;
+}
+
+/* ---- running a program, reading its output -------------------------------- */
+
+static double now_ms(void)
+{
+	return (double)tu_now_ns() / 1e6;
+}
+
+void tu_sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+bool tu_proc_start(struct tu_proc *p, const char *dir, const char *name,
+		   const char *const *args)
+{
+	char path[PATH_MAX + 64];
+	const char *argv[16];
+	int pfd[2], n = 0;
+
+	memset(p, 0, sizeof(*p));
+	p->name = name;
+	p->fd = -1;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	argv[n++] = path;
+	while (args && *args && n < 15)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	if (pipe(pfd))
+		return false;
+	p->pid = fork();
+	if (p->pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return false;
+	}
+	if (!p->pid) {
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		close(pfd[0]);
+		close(pfd[1]);
+		execv(path, (char *const *)argv);
+		fprintf(stderr, "exec %s: %s\n", path, strerror(errno));
+		_exit(127);
+	}
+	close(pfd[1]);
+	p->fd = pfd[0];
+	fcntl(p->fd, F_SETFL, O_NONBLOCK);
+	return true;
+}
+
+void tu_proc_pump(struct tu_proc *p, int ms)
+{
+	struct pollfd pfd = { .fd = p->fd, .events = POLLIN };
+	char buf[4096];
+	ssize_t n;
+
+	if (p->eof || poll(&pfd, 1, ms) <= 0)
+		return;
+	while ((n = read(p->fd, buf, sizeof(buf))) > 0) {
+		if (p->len + (size_t)n + 1 > p->cap) {
+			size_t cap = (p->cap ? p->cap * 2 : 8192) + (size_t)n;
+			char *o = realloc(p->out, cap);
+
+			if (!o) {
+				printf("Bail out! out of memory\n");	/* as tap_bail() */
+				exit(1);
+			}
+			p->out = o;
+			p->cap = cap;
+		}
+		memcpy(p->out + p->len, buf, (size_t)n);
+		p->len += (size_t)n;
+		p->out[p->len] = '\0';
+	}
+	if (n == 0)
+		p->eof = true;
+}
+
+bool tu_proc_wait_for(struct tu_proc *p, const char *needle, int ms)
+{
+	double end = now_ms() + ms;
+
+	while (!(p->out && strstr(p->out, needle))) {
+		if (p->eof || now_ms() > end)
+			return false;
+		tu_proc_pump(p, 100);
+	}
+	return true;
+}
+
+int tu_proc_finish(struct tu_proc *p)
+{
+	double end = now_ms() + 30000;
+	int status = 0;
+
+	kill(p->pid, SIGINT);
+	while (!p->eof && now_ms() < end)
+		tu_proc_pump(p, 100);
+	if (!p->eof)
+		kill(p->pid, SIGKILL);
+	close(p->fd);
+	if (waitpid(p->pid, &status, 0) < 0)
+		return -1;
+	if (!p->eof || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+void tu_proc_show(const struct tu_proc *p)
+{
+	const char *s = p->out ? p->out : "";
+	size_t lines = 0;
+
+	printf("# %s printed:\n", p->name);	/* as tap_diag() */
+	while (*s && lines++ < 40) {
+		const char *nl = strchr(s, '\n');
+		int len = nl ? (int)(nl - s) : (int)strlen(s);
+
+		printf("#   | %.*s\n", len, s);
+		s += len + (nl ? 1 : 0);
+	}
+	fflush(stdout);
 }

@@ -11,8 +11,10 @@
 #ifndef BPFLOAD_TESTS_TESTUTIL_H
 #define BPFLOAD_TESTS_TESTUTIL_H
 
+#include <sched.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 #include <sys/types.h>
 #include <bpfload/uapi.h>
 
@@ -22,6 +24,7 @@
 #define TU_TRACEFS	"/sys/kernel/tracing"
 
 struct bl_object;
+struct bl_program;
 
 /*
  * Path of test object NAME ("globals" or "globals.o"): in
@@ -33,11 +36,19 @@ struct bl_object;
  */
 const char *tu_obj_path(const char *name);
 
+/* tu_obj_path(name) if that file is there, else NAME.o in the current
+ * directory (a VM guest's /t).  Rotating static buffers too. */
+const char *tu_obj_path_or_cwd(const char *name);
+
 /*
  * NULL when this process may use bpf() (root, and a map can be created),
  * else the reason to skip, for tap_skip_all().
  */
 const char *tu_bpf_unavailable(void);
+
+/* As tu_bpf_unavailable(), and the reason to skip when test object name
+ * is not built. */
+const char *tu_unavailable(const char *name);
 
 /* Mount bpffs / tracefs at their usual places if they are not there.
  * 0 or -errno.  The mounts are left in place (other tests share them). */
@@ -113,11 +124,24 @@ __u64 tu_get_u64(struct bl_object *obj, const char *var);
 /* Set the __u64 global var of obj (errors are ignored). */
 void tu_set_u64(struct bl_object *obj, const char *var, __u64 v);
 
+/*
+ * Open test object name, set its __u32 global target_tgid to this
+ * process, load it, and find its programs names[0 .. n-1]: each into
+ * *progs[i], its id into ids[i].  NULL, with the reason in why ("cannot
+ * open NAME.o: ...", "cannot load NAME.o: ...", "NAME.o lacks a
+ * program"), when any of that fails.
+ */
+struct bl_object *tu_load_for_self(const char *name, const char *const *names,
+				   struct bl_program **const *progs, __u32 *ids, int n,
+				   char *why, size_t len);
+
 /* ---- tracing and running ------------------------------------------------ */
 
 /* Where tracefs is: TU_TRACEFS when tracefs is mounted there, else
  * /sys/kernel/debug/tracing.  Mounts nothing. */
 const char *tu_tracefs_dir(void);
+/* Append text to tracefs file ("kprobe_events").  0 or -errno. */
+int tu_tracefs_write(const char *file, const char *text);
 /* How many lines of tracefs FILE ("kprobe_events") contain needle; 0 if
  * it cannot be read. */
 int tu_events_with(const char *file, const char *needle);
@@ -143,6 +167,26 @@ int tu_do_opens(int n);
 /* n getpid() system calls (by syscall(2): libc may cache getpid()). */
 void tu_do_getpid(int n);
 
+/* CLOCK_MONOTONIC in ns.  (Inline, as tu_pin_cpu(): the benchmarks,
+ * which do not link testutil.c, use them too.) */
+static inline __u64 tu_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+}
+
+/* Run the calling thread on cpu only. */
+static inline void tu_pin_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
 /* The number of possible CPUs (the size of per-CPU map values). */
 int tu_possible_cpus(void);
 
@@ -156,5 +200,34 @@ void tu_make_frame(unsigned char *buf, size_t len, __u8 proto, bool arp);
 /* BPF_PROG_TEST_RUN once on data; the program's return value in *retval.
  * 0 or -errno. */
 int tu_test_run(int prog_fd, const void *data, __u32 size, __u32 *retval);
+
+/* ---- running a program, reading its output -------------------------------- */
+
+/* A program started by tu_proc_start(), and what it printed so far. */
+struct tu_proc {
+	const char *name;
+	pid_t pid;
+	int fd;			/* its stdout and stderr */
+	char *out;		/* NUL-terminated; NULL until it prints */
+	size_t len, cap;
+	bool eof;
+};
+
+/* Sleep ms milliseconds (signals do not cut it short). */
+void tu_sleep_ms(int ms);
+/* Start dir/name with args (NULL-terminated, without argv[0]), its
+ * stdout and stderr into a pipe; false if it cannot be started. */
+bool tu_proc_start(struct tu_proc *p, const char *dir, const char *name,
+		   const char *const *args);
+/* Read what it printed, waiting up to ms for more ("Bail out!" and exit
+ * when out of memory). */
+void tu_proc_pump(struct tu_proc *p, int ms);
+/* Until the output contains needle (true), the program ends or ms pass. */
+bool tu_proc_wait_for(struct tu_proc *p, const char *needle, int ms);
+/* SIGINT, read to the end, reap: the exit status, or -1 if it had to be
+ * killed or died of a signal. */
+int tu_proc_finish(struct tu_proc *p);
+/* Its output (40 lines at most) as diagnostics. */
+void tu_proc_show(const struct tu_proc *p);
 
 #endif /* BPFLOAD_TESTS_TESTUTIL_H */

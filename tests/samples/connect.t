@@ -11,41 +11,16 @@
 set -u
 top=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 cd "$top" || exit 1
-. tests/cli/lib.sh || { echo "Bail out! cannot read $top/tests/cli/lib.sh"; exit 1; }
+. tests/samples/lib.sh || { echo "Bail out! cannot read $top/tests/samples/lib.sh"; exit 1; }
 
-BIN=${BPFLOAD_BUILD:-$top/build}/bin
 N=5
 
-[ -x "$BIN/connect" ] && [ -f "$BIN/connect_kern.o" ] || skip_all "$BIN/connect not built (make user kern)"
-[ "$(id -u)" -eq 0 ] || skip_all "needs root for bpf()"
+require_sample connect
+require_root
 require_python
-mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null ||
-	skip_all "tracefs is not mounted and cannot be"
+require_tracefs
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/bpfload-sample-connect.XXXXXX") || exit 1
-on_exit "rm -rf '$TMP'"
-
-# wait_for FILE REGEX SECONDS: until a line of FILE matches.
-wait_for() {
-	local i
-	for ((i = 0; i < $3 * 20; i++)); do
-		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-# stop_pid PID: SIGINT, then wait for it (SIGKILL after 10 s).
-stop_pid() {
-	local i
-	kill -INT "$1" 2>/dev/null
-	for ((i = 0; i < 200; i++)); do
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -KILL "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-}
+sample_tmpdir connect
 
 out=$("$BIN/connect" --help 2>&1)
 ok $? "--help exits 0"

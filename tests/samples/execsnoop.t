@@ -9,39 +9,14 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
-. tests/cli/lib.sh
+. tests/samples/lib.sh
 
-BIN=${BPFLOAD_BUILD:-$top/build}/bin
 
-[ -x "$BIN/execsnoop" ] && [ -f "$BIN/execsnoop_kern.o" ] ||
-	skip_all "$BIN/execsnoop not built (make user kern)"
-[ "$(id -u)" -eq 0 ] || skip_all "needs root for bpf()"
-mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null ||
-	skip_all "tracefs is not mounted and cannot be"
+require_sample execsnoop
+require_root
+require_tracefs
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/bpfload-sample-execsnoop.XXXXXX") || exit 1
-on_exit "rm -rf '$TMP'"
-
-wait_for() {
-	local i
-	for ((i = 0; i < $3 * 20; i++)); do
-		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-stop_pid() {
-	local i
-	kill -INT "$1" 2>/dev/null
-	for ((i = 0; i < 200; i++)); do
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -KILL "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-	stopped=$?
-}
+sample_tmpdir execsnoop
 
 out=$("$BIN/execsnoop" --help 2>&1)
 ok $? "--help exits 0"
@@ -50,9 +25,7 @@ like "$out" "^usage: execsnoop" "--help prints the usage"
 prog=$TMP/exec_t$$
 ln -s "$(type -P echo)" "$prog"
 
-"$BIN/execsnoop" > "$TMP/out" 2>&1 &
-spid=$!
-wait_for "$TMP/out" '^TIME\(s\) ' 60 || diag "execsnoop did not start: $(cat "$TMP/out")"
+start_sample execsnoop "$TMP/out" '^TIME\(s\) '
 "$prog" alpha "two words" gamma > /dev/null &
 epid=$!
 wait $epid

@@ -16,62 +16,15 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
-. tests/cli/lib.sh
+. tests/samples/lib.sh
 
-BIN=${BPFLOAD_BUILD:-$top/build}/bin
 N=5
 
-[ -x "$BIN/hello" ] && [ -f "$BIN/hello_kern.o" ] || skip_all "$BIN/hello not built (make user kern)"
-[ "$(id -u)" -eq 0 ] || skip_all "needs root for bpf()"
-mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null ||
-	skip_all "tracefs is not mounted and cannot be"
+require_sample hello
+require_root
+require_tracefs
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/bpfload-sample-hello.XXXXXX") || exit 1
-on_exit "rm -rf '$TMP'"
-
-# wait_for FILE REGEX SECONDS: until a line of FILE matches.
-wait_for() {
-	local i
-	for ((i = 0; i < $3 * 20; i++)); do
-		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-# stop_pid PID: SIGINT (what Ctrl-C sends), wait for it (SIGKILL after
-# 10 s); its exit status in $stopped.
-stop_pid() {
-	local i
-	kill -INT "$1" 2>/dev/null
-	for ((i = 0; i < 200; i++)); do
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -KILL "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-	stopped=$?
-}
-
-# start_tp OUT READY ARGS...: run hello in the background (pid in $spid)
-# until OUT shows READY; retried while trace_pipe is busy.
-start_tp() {
-	local out=$1 ready=$2 try
-	shift 2
-	for ((try = 0; try < 30; try++)); do
-		"$BIN/hello" "$@" > "$out" 2>&1 &
-		spid=$!
-		wait_for "$out" "$ready|EBUSY|^hello:" 60
-		grep -q EBUSY "$out" || return 0
-		wait "$spid" 2>/dev/null
-		sleep 2
-	done
-	skip_all "trace_pipe is held by another reader (one at a time)"
-}
-
-have_kprobes() {
-	[ -e /sys/bus/event_source/devices/kprobe/type ] || [ -e /sys/kernel/tracing/kprobe_events ]
-}
+sample_tmpdir hello
 
 # ---- options ----
 out=$("$BIN/hello" --help 2>&1)
@@ -82,7 +35,7 @@ like "$out" "--tracepoint" "--help documents --tracepoint"
 is $? 2 "an unknown option exits 2"
 
 # ---- N clones by a bash of ours ----
-start_tp "$TMP/out" '^Tracing clone\(\)'
+start_tp hello "$TMP/out" '^Tracing clone\(\)'
 like "$(cat "$TMP/out")" "^Tracing clone\\(\\) with (kprobe|tracepoint)" "hello says what it attached"
 if have_kprobes; then
 	like "$(cat "$TMP/out")" "^Tracing clone\\(\\) with kprobe" "kprobes here: the kprobe is used"
@@ -107,7 +60,7 @@ like "$out" "^ *(hello_t$$|<\\.\\.\\.>)-$bpid +\\[[0-9]+\\] .* [0-9]+\\.[0-9]+: 
 	"lines have the trace_pipe layout (comm-pid [cpu] flags time: event: message)"
 
 # ---- the choice can be forced ----
-start_tp "$TMP/out2" '^Tracing clone\(\)' --tracepoint
+start_tp hello "$TMP/out2" '^Tracing clone\(\)' --tracepoint
 like "$(cat "$TMP/out2")" "^Tracing clone\\(\\) with tracepoint syscalls/sys_enter_clone" \
 	"--tracepoint uses the tracepoint"
 unlike "$(cat "$TMP/out2")" "No kprobe" "... without trying the kprobe"
@@ -123,7 +76,7 @@ else
 fi
 
 # ---- --duration ends it by itself ----
-start_tp "$TMP/out3" '^Tracing clone\(\)' -d 1
+start_tp hello "$TMP/out3" '^Tracing clone\(\)' -d 1
 for ((i = 0; i < 200; i++)); do
 	kill -0 "$spid" 2>/dev/null || break
 	sleep 0.05

@@ -12,42 +12,17 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
-. tests/cli/lib.sh
+. tests/samples/lib.sh
 
-BIN=${BPFLOAD_BUILD:-$top/build}/bin
 M=3
 NS=bpfload-kfree-skb-$$
 
-[ -x "$BIN/kfree_skb" ] && [ -f "$BIN/kfree_skb_kern.o" ] ||
-	skip_all "$BIN/kfree_skb not built (make user kern)"
-[ "$(id -u)" -eq 0 ] || skip_all "needs root for bpf()"
+require_sample kfree_skb
+require_root
 command -v ip > /dev/null || skip_all "ip (iproute2) is not installed"
-mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null ||
-	skip_all "tracefs is not mounted and cannot be"
+require_tracefs
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/bpfload-sample-kfree_skb.XXXXXX") || exit 1
-on_exit "rm -rf '$TMP'"
-
-wait_for() {
-	local i
-	for ((i = 0; i < $3 * 20; i++)); do
-		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-stop_pid() {
-	local i
-	kill -INT "$1" 2>/dev/null
-	for ((i = 0; i < 200; i++)); do
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -KILL "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-	stopped=$?
-}
+sample_tmpdir kfree_skb
 
 out=$("$BIN/kfree_skb" --help 2>&1)
 ok $? "--help exits 0"

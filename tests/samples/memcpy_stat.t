@@ -14,56 +14,16 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
-. tests/cli/lib.sh
+. tests/samples/lib.sh
 
-BIN=${BPFLOAD_BUILD:-$top/build}/bin
 K=10
 
-[ -x "$BIN/memcpy_stat" ] && [ -f "$BIN/memcpy_stat_kern.o" ] ||
-	skip_all "$BIN/memcpy_stat not built (make user kern)"
-[ "$(id -u)" -eq 0 ] || skip_all "needs root for bpf()"
+require_sample memcpy_stat
+require_root
 require_python
-mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null ||
-	skip_all "tracefs is not mounted and cannot be"
+require_tracefs
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/bpfload-sample-memcpy_stat.XXXXXX") || exit 1
-on_exit "rm -rf '$TMP'"
-
-wait_for() {
-	local i
-	for ((i = 0; i < $3 * 20; i++)); do
-		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-stop_pid() {
-	local i
-	kill -INT "$1" 2>/dev/null
-	for ((i = 0; i < 200; i++)); do
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -KILL "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-	stopped=$?
-}
-
-have_kprobes() {
-	[ -e /sys/bus/event_source/devices/kprobe/type ] || [ -e /sys/kernel/tracing/kprobe_events ]
-}
-
-# K reads of 300 bytes from a unix stream socket; prints its pid.
-socket_reads() {
-	"$PYTHON" -c '
-import os, socket, sys
-a, b = socket.socketpair()
-for i in range(int(sys.argv[1])):
-    a.sendall(b"x" * 300)
-    assert len(b.recv(300)) == 300
-print(os.getpid())' "$K"
-}
+sample_tmpdir memcpy_stat
 
 # run OUT ARGS...: memcpy_stat in the background until attached, K socket
 # reads, at least one full interval, then SIGINT.
@@ -77,7 +37,7 @@ run() {
 		diag "memcpy_stat did not attach: $(cat "$out")"
 		return 1
 	fi
-	socket_reads > /dev/null
+	socket_reads "$K" > /dev/null
 	sleep 1.5
 	stop_pid $spid
 	return $stopped

@@ -11,44 +11,15 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
-. tests/cli/lib.sh
+. tests/samples/lib.sh
 
-BIN=${BPFLOAD_BUILD:-$top/build}/bin
 N=5
 
-[ -x "$BIN/opensnoop" ] && [ -f "$BIN/opensnoop_kern.o" ] ||
-	skip_all "$BIN/opensnoop not built (make user kern)"
-[ "$(id -u)" -eq 0 ] || skip_all "needs root for bpf()"
-mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null ||
-	skip_all "tracefs is not mounted and cannot be"
+require_sample opensnoop
+require_root
+require_tracefs
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/bpfload-sample-opensnoop.XXXXXX") || exit 1
-on_exit "rm -rf '$TMP'"
-
-wait_for() {
-	local i
-	for ((i = 0; i < $3 * 20; i++)); do
-		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-stop_pid() {
-	local i
-	kill -INT "$1" 2>/dev/null
-	for ((i = 0; i < 200; i++)); do
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -KILL "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-	stopped=$?
-}
-
-have_kprobes() {
-	[ -e /sys/bus/event_source/devices/kprobe/type ] || [ -e /sys/kernel/tracing/kprobe_events ]
-}
+sample_tmpdir opensnoop
 
 out=$("$BIN/opensnoop" --help 2>&1)
 ok $? "--help exits 0"
@@ -64,9 +35,7 @@ fi
 
 path=$TMP/opened-by-test-$$
 echo data > "$path"
-"$BIN/opensnoop" > "$TMP/out" 2>&1 &
-spid=$!
-wait_for "$TMP/out" '^TIME\(s\) ' 60 || diag "opensnoop did not start: $(cat "$TMP/out")"
+start_sample opensnoop "$TMP/out" '^TIME\(s\) '
 for ((i = 0; i < N; i++)); do
 	cat "$path" > /dev/null
 done

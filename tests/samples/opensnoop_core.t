@@ -18,24 +18,20 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
-. tests/cli/lib.sh
+. tests/samples/lib.sh
 
-BIN=${BPFLOAD_BUILD:-$top/build}/bin
 N=4
 M=3
 K=2
 
-[ -x "$BIN/opensnoop_core" ] && [ -f "$BIN/opensnoop_core_kern.o" ] ||
-	skip_all "$BIN/opensnoop_core not built (make user kern; needs /sys/kernel/btf/vmlinux)"
-[ "$(id -u)" -eq 0 ] || skip_all "needs root for bpf()"
+require_sample opensnoop_core "make user kern; needs /sys/kernel/btf/vmlinux"
+require_root
 require_python
 [ -e /sys/kernel/btf/vmlinux ] ||
 	skip_all "no /sys/kernel/btf/vmlinux: CO-RE needs the kernel's BTF"
-mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null ||
-	skip_all "tracefs is not mounted and cannot be"
+require_tracefs
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/bpfload-sample-opensnoop_core.XXXXXX") || exit 1
-on_exit "rm -rf '$TMP'"
+sample_tmpdir opensnoop_core
 
 # opens.py KIND PATH COUNT FLAGS MODE: prints its pid, then COUNT calls of
 # openat (KIND openat), openat2 (openat2) or openat2 with a bad open_how
@@ -76,45 +72,10 @@ for _ in range(count):
         sys.exit("%s %s: %s" % (kind, path, os.strerror(ctypes.get_errno())))
 EOF
 
-wait_for() {
-	local i
-	for ((i = 0; i < $3 * 20; i++)); do
-		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-stop_pid() {
-	local i
-	kill -INT "$1" 2>/dev/null
-	for ((i = 0; i < 200; i++)); do
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -KILL "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-	stopped=$?
-}
-
-# start OUT ARGS...: opensnoop_core in the background (pid in $spid) until
-# its header is out.
-start() {
-	local out=$1
-	shift
-	"$BIN/opensnoop_core" "$@" > "$out" 2>&1 &
-	spid=$!
-	wait_for "$out" '^TIME\(s\) ' 60 || diag "opensnoop_core did not start: $(cat "$out")"
-}
-
 # opens KIND PATH COUNT FLAGS MODE: run opens.py, its pid in $opid.
 opens() {
 	opid=$("$PYTHON" "$TMP/opens.py" "$@")
 	[ -n "$opid" ] || diag "opens.py $* failed"
-}
-
-have_kprobes() {
-	[ -e /sys/bus/event_source/devices/kprobe/type ] || [ -e /sys/kernel/tracing/kprobe_events ]
 }
 
 # The values a line shows: as passed (tracepoints) or as the kernel keeps
@@ -148,7 +109,7 @@ like "$out" "^usage: opensnoop_core" "--help prints the usage"
 run_all() {
 	local label=$1 mode=$2 line
 	shift 2
-	start "$TMP/out" "$@"
+	start_sample opensnoop_core "$TMP/out" '^TIME\(s\) ' "$@"
 	opens openat2 "$path2" $N "O_WRONLY|O_CREAT|O_CLOEXEC" 640
 	local p2=$opid
 	opens openat "$path1" $M "O_RDWR|O_CREAT|O_APPEND" 600
@@ -196,7 +157,7 @@ fi
 run_all "-t" tracepoint -t
 
 # ---- -p PID: only that process ----
-start "$TMP/out2" -p $$
+start_sample opensnoop_core "$TMP/out2" '^TIME\(s\) ' -p $$
 for ((i = 0; i < N; i++)); do
 	: < "$path3"
 done

@@ -11,50 +11,15 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
-. tests/cli/lib.sh
+. tests/samples/lib.sh
 
-BIN=${BPFLOAD_BUILD:-$top/build}/bin
 N=5
 
-[ -x "$BIN/opensnoop_tp" ] && [ -f "$BIN/opensnoop_tp_kern.o" ] ||
-	skip_all "$BIN/opensnoop_tp not built (make user kern)"
-[ "$(id -u)" -eq 0 ] || skip_all "needs root for bpf()"
-mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null ||
-	skip_all "tracefs is not mounted and cannot be"
+require_sample opensnoop_tp
+require_root
+require_tracefs
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/bpfload-sample-opensnoop_tp.XXXXXX") || exit 1
-on_exit "rm -rf '$TMP'"
-
-wait_for() {
-	local i
-	for ((i = 0; i < $3 * 20; i++)); do
-		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-stop_pid() {
-	local i
-	kill -INT "$1" 2>/dev/null
-	for ((i = 0; i < 200; i++)); do
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -KILL "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-	stopped=$?
-}
-
-# start OUT ARGS...: opensnoop_tp in the background (pid in $spid) until
-# its header is out.
-start() {
-	local out=$1
-	shift
-	"$BIN/opensnoop_tp" "$@" > "$out" 2>&1 &
-	spid=$!
-	wait_for "$out" '^TIME\(s\) ' 60 || diag "opensnoop_tp did not start: $(cat "$out")"
-}
+sample_tmpdir opensnoop_tp
 
 path=$TMP/opened-by-test-$$
 echo data > "$path"
@@ -64,7 +29,7 @@ ok $? "--help exits 0"
 like "$out" "^usage: opensnoop_tp" "--help prints the usage"
 
 # ---- N opens by N cats ----
-start "$TMP/out"
+start_sample opensnoop_tp "$TMP/out" '^TIME\(s\) '
 pids=()
 for ((i = 0; i < N; i++)); do
 	cat "$path" > /dev/null &
@@ -84,7 +49,7 @@ done
 is "$total" "$N" "... one per cat, with COMM cat and its PID"
 
 # ---- -p PID: only that process ----
-start "$TMP/out2" -p $$
+start_sample opensnoop_tp "$TMP/out2" '^TIME\(s\) ' -p $$
 for ((i = 0; i < N; i++)); do
 	: < "$path"
 	cat "$path" > /dev/null

@@ -13,40 +13,18 @@
 set -u
 top=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 cd "$top" || exit 1
-. tests/cli/lib.sh || { echo "Bail out! cannot read $top/tests/cli/lib.sh"; exit 1; }
+. tests/samples/lib.sh || { echo "Bail out! cannot read $top/tests/samples/lib.sh"; exit 1; }
 
-BIN=${BPFLOAD_BUILD:-$top/build}/bin
 N=25
 M=15
 SIZE=200
 
-[ -x "$BIN/sockex" ] && [ -f "$BIN/sockex_kern.o" ] || skip_all "$BIN/sockex not built (make user kern)"
-[ "$(id -u)" -eq 0 ] || skip_all "needs root for bpf() and network namespaces"
+require_sample sockex
+require_root "bpf() and network namespaces"
 require_python
 command -v ip > /dev/null || skip_all "no ip(8) (iproute2)"
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/bpfload-sample-sockex.XXXXXX") || exit 1
-on_exit "rm -rf '$TMP'"
-
-wait_for() {
-	local i
-	for ((i = 0; i < $3 * 20; i++)); do
-		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-stop_pid() {
-	local i
-	kill -INT "$1" 2>/dev/null
-	for ((i = 0; i < 200; i++)); do
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -KILL "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-}
+sample_tmpdir sockex
 
 out=$("$BIN/sockex" --help 2>&1)
 ok $? "--help exits 0"
@@ -91,7 +69,7 @@ like "$(head -1 "$TMP/out")" '^TIME +PROTO +RX_PKTS +RX_BYTES +TX_PKTS +TX_BYTES
 [ "$(count_lines "$out" '^$')" -ge 2 ]
 ok $? "rows printed periodically"
 # the last block: after the last empty line
-last=$(awk 'BEGIN { RS = "" } { b = $0 } END { print b }' "$TMP/out")
+last=$(last_block "$TMP/out")
 bytes=$((N * (42 + SIZE) + M * (62 + SIZE)))
 like "$last" "^[0-9:]+ +UDP +$((N + M)) +$bytes +$((N + M)) +$bytes\$" \
 	"UDP: $((N + M)) packets and $bytes bytes received and sent"

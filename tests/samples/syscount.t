@@ -14,17 +14,14 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
-. tests/cli/lib.sh
+. tests/samples/lib.sh
 
-BIN=${BPFLOAD_BUILD:-$top/build}/bin
 K=5000
 
-[ -x "$BIN/syscount" ] && [ -f "$BIN/syscount_kern.o" ] ||
-	skip_all "$BIN/syscount not built (make user kern)"
-[ "$(id -u)" -eq 0 ] || skip_all "needs root for bpf()"
+require_sample syscount
+require_root
 require_python
-mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null ||
-	skip_all "tracefs is not mounted and cannot be"
+require_tracefs
 if [ "$(stat -f -c %T /sys/fs/bpf 2>/dev/null)" != "bpf_fs" ]; then
 	mount -t bpf bpf /sys/fs/bpf 2>/dev/null || skip_all "no bpffs at /sys/fs/bpf"
 fi

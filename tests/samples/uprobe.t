@@ -12,38 +12,16 @@
 set -u
 top=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 cd "$top" || exit 1
-. tests/cli/lib.sh || { echo "Bail out! cannot read $top/tests/cli/lib.sh"; exit 1; }
+. tests/samples/lib.sh || { echo "Bail out! cannot read $top/tests/samples/lib.sh"; exit 1; }
 
-BIN=${BPFLOAD_BUILD:-$top/build}/bin
 K=6
 
 for f in uprobe uprobe_kern.o uprobe_target; do
 	[ -e "$BIN/$f" ] || skip_all "$BIN/$f not built (make user kern)"
 done
-[ "$(id -u)" -eq 0 ] || skip_all "needs root for bpf()"
+require_root
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/bpfload-sample-uprobe.XXXXXX") || exit 1
-on_exit "rm -rf '$TMP'"
-
-wait_for() {
-	local i
-	for ((i = 0; i < $3 * 20; i++)); do
-		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-stop_pid() {
-	local i
-	kill -INT "$1" 2>/dev/null
-	for ((i = 0; i < 200; i++)); do
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -KILL "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-}
+sample_tmpdir uprobe
 
 # start NAME ARGS...: run the sample in the background ($sample), wait
 # until it is attached.

@@ -14,41 +14,18 @@
 set -u
 top=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 cd "$top" || exit 1
-. tests/cli/lib.sh || { echo "Bail out! cannot read $top/tests/cli/lib.sh"; exit 1; }
+. tests/samples/lib.sh || { echo "Bail out! cannot read $top/tests/samples/lib.sh"; exit 1; }
 
-BIN=${BPFLOAD_BUILD:-$top/build}/bin
 N=30
 M=7
 SIZE=100
 
-[ -x "$BIN/xdp_count" ] && [ -f "$BIN/xdp_count_kern.o" ] ||
-	skip_all "$BIN/xdp_count not built (make user kern)"
-[ "$(id -u)" -eq 0 ] || skip_all "needs root for bpf() and network namespaces"
+require_sample xdp_count
+require_root "bpf() and network namespaces"
 require_python
 command -v ip > /dev/null || skip_all "no ip(8) (iproute2)"
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/bpfload-sample-xdp.XXXXXX") || exit 1
-on_exit "rm -rf '$TMP'"
-
-wait_for() {
-	local i
-	for ((i = 0; i < $3 * 20; i++)); do
-		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-stop_pid() {
-	local i
-	kill -INT "$1" 2>/dev/null
-	for ((i = 0; i < 200; i++)); do
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -KILL "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-}
+sample_tmpdir xdp
 
 out=$("$BIN/xdp_count" --help 2>&1)
 ok $? "--help exits 0"
@@ -142,7 +119,7 @@ run_once() {
 	ok $? "$label: sample stopped cleanly on SIGINT"
 
 	local last
-	last=$(awk 'BEGIN { RS = "" } { b = $0 } END { print b }' "$TMP/out.$label")
+	last=$(last_block "$TMP/out.$label")
 	like "$last" "^[0-9:]+ +UDP +$N +[0-9.]+ +$((N * (42 + SIZE)))\$" \
 		"$label: exactly $N UDP packets, $((N * (42 + SIZE))) bytes"
 	like "$last" "^[0-9:]+ +ICMP +$M +[0-9.]+ +[0-9]+\$" "$label: exactly $M ICMP packets"

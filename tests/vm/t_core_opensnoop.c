@@ -48,6 +48,7 @@
 #include <linux/openat2.h>
 
 #include "tap.h"
+#include "testutil.h"
 
 #define N_OPENAT2	5
 #define M_OPENAT	4
@@ -58,144 +59,13 @@
 static char dir[PATH_MAX];	/* where the sample is: beside this test */
 static pid_t self;
 
-/* ---- running the sample ------------------------------------------------------- */
-
-struct proc {
-	pid_t pid;
-	int fd;			/* its stdout and stderr */
-	char *out;
-	size_t len, cap;
-	bool eof;
-};
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
-/* Start dir/opensnoop_core with arg (may be NULL). */
-static bool start(struct proc *p, const char *arg)
-{
-	char path[PATH_MAX + 32];
-	int pfd[2];
-
-	memset(p, 0, sizeof(*p));
-	p->fd = -1;
-	snprintf(path, sizeof(path), "%s/opensnoop_core", dir);
-	if (pipe(pfd))
-		return false;
-	p->pid = fork();
-	if (p->pid < 0) {
-		close(pfd[0]);
-		close(pfd[1]);
-		return false;
-	}
-	if (!p->pid) {
-		dup2(pfd[1], 1);
-		dup2(pfd[1], 2);
-		close(pfd[0]);
-		close(pfd[1]);
-		execl(path, path, arg, (char *)NULL);
-		fprintf(stderr, "exec %s: %s\n", path, strerror(errno));
-		_exit(127);
-	}
-	close(pfd[1]);
-	p->fd = pfd[0];
-	fcntl(p->fd, F_SETFL, O_NONBLOCK);
-	return true;
-}
-
-/* Read what the sample printed, waiting up to ms for more. */
-static void pump(struct proc *p, int ms)
-{
-	struct pollfd pfd = { .fd = p->fd, .events = POLLIN };
-	char buf[4096];
-	ssize_t n;
-
-	if (p->eof || poll(&pfd, 1, ms) <= 0)
-		return;
-	while ((n = read(p->fd, buf, sizeof(buf))) > 0) {
-		if (p->len + (size_t)n + 1 > p->cap) {
-			size_t cap = (p->cap ? p->cap * 2 : 8192) + (size_t)n;
-			char *o = realloc(p->out, cap);
-
-			if (!o)
-				tap_bail("out of memory");
-			p->out = o;
-			p->cap = cap;
-		}
-		memcpy(p->out + p->len, buf, (size_t)n);
-		p->len += (size_t)n;
-		p->out[p->len] = '\0';
-	}
-	if (n == 0)
-		p->eof = true;
-}
-
-/* Until the output contains needle (true), the sample ends or ms pass. */
-static bool wait_for(struct proc *p, const char *needle, int ms)
-{
-	double end = now_ms() + ms;
-
-	while (!(p->out && strstr(p->out, needle))) {
-		if (p->eof || now_ms() > end)
-			return false;
-		pump(p, 100);
-	}
-	return true;
-}
-
-/* SIGINT, read to the end, reap: the exit status, or -1 if it had to be
- * killed or died of a signal. */
-static int finish(struct proc *p)
-{
-	double end = now_ms() + 30000;
-	int status = 0;
-
-	kill(p->pid, SIGINT);
-	while (!p->eof && now_ms() < end)
-		pump(p, 100);
-	if (!p->eof)
-		kill(p->pid, SIGKILL);
-	close(p->fd);
-	if (waitpid(p->pid, &status, 0) < 0)
-		return -1;
-	if (!p->eof || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
-
-static void show_output(const struct proc *p)
-{
-	const char *s = p->out ? p->out : "";
-	size_t lines = 0;
-
-	tap_diag("opensnoop_core printed:");
-	while (*s && lines++ < 40) {
-		const char *nl = strchr(s, '\n');
-		int len = nl ? (int)(nl - s) : (int)strlen(s);
-
-		tap_diag("  | %.*s", len, s);
-		s += len + (nl ? 1 : 0);
-	}
-}
+/* ---- its output ---------------------------------------------------------------- */
 
 /*
  * Lines "TIME COMM PID FLAGS MODE FILE" with PID this process and FILE
  * path; *exact counts those whose FLAGS and MODE are flags and mode too.
  */
-static int count_opens(const struct proc *p, const char *path, const char *flags,
+static int count_opens(const struct tu_proc *p, const char *path, const char *flags,
 		       const char *mode, int *exact)
 {
 	const char *s = p->out ? p->out : "";
@@ -263,8 +133,9 @@ struct want {
 static void run(const struct want *w)
 {
 	char path1[96], path2[96], path3[96];
+	const char *args[] = { w->arg, NULL };
 	int rc, n, exact, fd;
-	struct proc p;
+	struct tu_proc p;
 
 	snprintf(path1, sizeof(path1), "/tmp/bl-core-openat-%d", (int)self);
 	snprintf(path2, sizeof(path2), "/tmp/bl-core-openat2-%d", (int)self);
@@ -272,20 +143,21 @@ static void run(const struct want *w)
 	fd = open(path3, O_CREAT | O_WRONLY, 0600);
 	if (fd >= 0)
 		close(fd);
-	if (!ok(start(&p, w->arg), "%s: started", w->label))
+	if (!ok(tu_proc_start(&p, dir, "opensnoop_core", args), "%s: started", w->label))
 		return;
-	if (!ok(wait_for(&p, "TIME(s)", ATTACH_MS), "%s: attached (header printed)", w->label)) {
-		finish(&p);
-		show_output(&p);
+	if (!ok(tu_proc_wait_for(&p, "TIME(s)", ATTACH_MS), "%s: attached (header printed)",
+		w->label)) {
+		tu_proc_finish(&p);
+		tu_proc_show(&p);
 		goto out;
 	}
 	if (!ok(strstr(p.out, w->banner) != NULL, "%s: %s", w->label, w->banner))
-		show_output(&p);
+		tu_proc_show(&p);
 	do_openat2(path2, O_WRONLY | O_CREAT | O_CLOEXEC, 0640, N_OPENAT2);
 	do_openat(path1, O_RDWR | O_CREAT | O_APPEND, 0600, M_OPENAT);
 	do_openat(path3, O_RDONLY, 0777, K_NOCREAT);
-	sleep_ms(DRAIN_MS);
-	rc = finish(&p);
+	tu_sleep_ms(DRAIN_MS);
+	rc = tu_proc_finish(&p);
 	is_int(rc, 0, "%s: exits 0 on SIGINT", w->label);
 
 	n = count_opens(&p, path2, w->flags2, w->mode2, &exact);
@@ -293,18 +165,18 @@ static void run(const struct want *w)
 	       N_OPENAT2, (int)self);
 	if (!is_int(exact, N_OPENAT2, "%s: ... each with open_how flags %s, mode %s", w->label,
 		    w->flags2, w->mode2))
-		show_output(&p);
+		tu_proc_show(&p);
 	n = count_opens(&p, path1, w->flags1, w->mode1, &exact);
 	is_int(n, M_OPENAT, "%s: %d openat calls -> %d lines", w->label, M_OPENAT, M_OPENAT);
 	if (!is_int(exact, M_OPENAT, "%s: ... each with flags %s, mode %s", w->label, w->flags1,
 		    w->mode1))
-		show_output(&p);
+		tu_proc_show(&p);
 	n = count_opens(&p, path3, w->flags3, w->mode3, &exact);
 	is_int(n, K_NOCREAT, "%s: %d openat calls without O_CREAT -> %d lines", w->label,
 	       K_NOCREAT, K_NOCREAT);
 	if (!is_int(exact, K_NOCREAT, "%s: ... each with flags %s, mode %s", w->label, w->flags3,
 		    w->mode3))
-		show_output(&p);
+		tu_proc_show(&p);
 out:
 	free(p.out);
 	unlink(path1);

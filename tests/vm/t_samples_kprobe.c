@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "testutil.h"
 
 #define N_CALLS		5	/* forks, syncs, opens */
 #define K_READS		10	/* socket reads of READ_SIZE bytes */
@@ -53,149 +54,10 @@
 static char dir[PATH_MAX];	/* where the samples are: beside this test */
 static pid_t self;
 
-/* ---- running a sample --------------------------------------------------- */
-
-struct proc {
-	const char *name;
-	pid_t pid;
-	int fd;			/* its stdout and stderr */
-	char *out;
-	size_t len, cap;
-	bool eof;
-};
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
-/* Start dir/name with args (NULL-terminated, without argv[0]). */
-static bool start(struct proc *p, const char *name, const char *const *args)
-{
-	char path[PATH_MAX + 64];
-	const char *argv[16];
-	int pfd[2], n = 0;
-
-	memset(p, 0, sizeof(*p));
-	p->name = name;
-	p->fd = -1;
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	argv[n++] = path;
-	while (args && *args && n < 15)
-		argv[n++] = *args++;
-	argv[n] = NULL;
-	if (pipe(pfd))
-		return false;
-	p->pid = fork();
-	if (p->pid < 0) {
-		close(pfd[0]);
-		close(pfd[1]);
-		return false;
-	}
-	if (!p->pid) {
-		dup2(pfd[1], 1);
-		dup2(pfd[1], 2);
-		close(pfd[0]);
-		close(pfd[1]);
-		execv(path, (char *const *)argv);
-		fprintf(stderr, "exec %s: %s\n", path, strerror(errno));
-		_exit(127);
-	}
-	close(pfd[1]);
-	p->fd = pfd[0];
-	fcntl(p->fd, F_SETFL, O_NONBLOCK);
-	return true;
-}
-
-/* Read what the sample printed, waiting up to ms for more. */
-static void pump(struct proc *p, int ms)
-{
-	struct pollfd pfd = { .fd = p->fd, .events = POLLIN };
-	char buf[4096];
-	ssize_t n;
-
-	if (p->eof || poll(&pfd, 1, ms) <= 0)
-		return;
-	while ((n = read(p->fd, buf, sizeof(buf))) > 0) {
-		if (p->len + (size_t)n + 1 > p->cap) {
-			size_t cap = (p->cap ? p->cap * 2 : 8192) + (size_t)n;
-			char *o = realloc(p->out, cap);
-
-			if (!o)
-				tap_bail("out of memory");
-			p->out = o;
-			p->cap = cap;
-		}
-		memcpy(p->out + p->len, buf, (size_t)n);
-		p->len += (size_t)n;
-		p->out[p->len] = '\0';
-	}
-	if (n == 0)
-		p->eof = true;
-}
-
-/* Until the output contains needle (true), the sample ends or ms pass. */
-static bool wait_for(struct proc *p, const char *needle, int ms)
-{
-	double end = now_ms() + ms;
-
-	while (!(p->out && strstr(p->out, needle))) {
-		if (p->eof || now_ms() > end)
-			return false;
-		pump(p, 100);
-	}
-	return true;
-}
-
-/* SIGINT (if interrupt), read to the end, reap: the exit status, or -1
- * if it had to be killed or died of a signal. */
-static int finish(struct proc *p, bool interrupt)
-{
-	double end = now_ms() + 30000;
-	int status = 0;
-
-	if (interrupt)
-		kill(p->pid, SIGINT);
-	while (!p->eof && now_ms() < end)
-		pump(p, 100);
-	if (!p->eof)
-		kill(p->pid, SIGKILL);
-	close(p->fd);
-	if (waitpid(p->pid, &status, 0) < 0)
-		return -1;
-	if (!p->eof || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
-
-static void show_output(const struct proc *p)
-{
-	const char *s = p->out ? p->out : "";
-	size_t lines = 0;
-
-	tap_diag("%s printed:", p->name);
-	while (*s && lines++ < 40) {
-		const char *nl = strchr(s, '\n');
-		int len = nl ? (int)(nl - s) : (int)strlen(s);
-
-		tap_diag("  | %.*s", len, s);
-		s += len + (nl ? 1 : 0);
-	}
-}
+/* ---- their output ------------------------------------------------------- */
 
 /* Lines of the output containing every one of the (up to 3) needles. */
-static int count_lines(const struct proc *p, const char *a, const char *b, const char *c)
+static int count_lines(const struct tu_proc *p, const char *a, const char *b, const char *c)
 {
 	const char *s = p->out ? p->out : "";
 	int n = 0;
@@ -215,7 +77,7 @@ static int count_lines(const struct proc *p, const char *a, const char *b, const
 }
 
 /* Sum of the numbers that end the lines starting with prefix. */
-static unsigned long long sum_rows(const struct proc *p, const char *prefix, int field)
+static unsigned long long sum_rows(const struct tu_proc *p, const char *prefix, int field)
 {
 	const char *s = p->out ? p->out : "";
 	unsigned long long sum = 0;
@@ -242,7 +104,7 @@ static unsigned long long sum_rows(const struct proc *p, const char *prefix, int
 
 /* Sum of the numbers after the ':' of the lines containing needle (the
  * rows of the --log2 histogram). */
-static unsigned long long sum_colon(const struct proc *p, const char *needle)
+static unsigned long long sum_colon(const struct tu_proc *p, const char *needle)
 {
 	const char *s = p->out ? p->out : "";
 	unsigned long long sum = 0;
@@ -287,16 +149,16 @@ static void test_hello(void)
 {
 	const char *args[] = { "--kprobe", NULL };
 	char me[32];
-	struct proc p;
+	struct tu_proc p;
 	int rc;
 
 	snprintf(me, sizeof(me), "-%d ", (int)self);
-	if (!ok(start(&p, "hello", args), "hello: started"))
+	if (!ok(tu_proc_start(&p, dir, "hello", args), "hello: started"))
 		return;
-	if (!ok(wait_for(&p, "Tracing clone() with kprobe", ATTACH_MS),
+	if (!ok(tu_proc_wait_for(&p, "Tracing clone() with kprobe", ATTACH_MS),
 		"hello --kprobe: attached a kprobe")) {
-		finish(&p, true);
-		show_output(&p);
+		tu_proc_finish(&p);
+		tu_proc_show(&p);
 		return;
 	}
 	for (int i = 0; i < N_CALLS; i++) {
@@ -307,13 +169,13 @@ static void test_hello(void)
 		if (c > 0)
 			waitpid(c, NULL, 0);
 	}
-	sleep_ms(DRAIN_MS);
-	rc = finish(&p, true);
+	tu_sleep_ms(DRAIN_MS);
+	rc = tu_proc_finish(&p);
 	is_int(rc, 0, "hello: exits 0 on SIGINT");
 	if (!is_int(count_lines(&p, me, "Hello, World!", NULL), N_CALLS,
 		    "hello: %d fork()s -> %d Hello, World! lines of pid %d", N_CALLS, N_CALLS,
 		    (int)self))
-		show_output(&p);
+		tu_proc_show(&p);
 	free(p.out);
 }
 
@@ -321,48 +183,48 @@ static void test_sync(void)
 {
 	const char *args[] = { "--kprobe", NULL };
 	char me[32];
-	struct proc p;
+	struct tu_proc p;
 	int rc;
 
 	snprintf(me, sizeof(me), "-%d ", (int)self);
-	if (!ok(start(&p, "sync", args), "sync: started"))
+	if (!ok(tu_proc_start(&p, dir, "sync", args), "sync: started"))
 		return;
-	if (!ok(wait_for(&p, "Tracing sys_sync() with kprobe", ATTACH_MS),
+	if (!ok(tu_proc_wait_for(&p, "Tracing sys_sync() with kprobe", ATTACH_MS),
 		"sync --kprobe: attached a kprobe")) {
-		finish(&p, true);
-		show_output(&p);
+		tu_proc_finish(&p);
+		tu_proc_show(&p);
 		return;
 	}
 	for (int i = 0; i < N_CALLS; i++)
 		sync();
-	sleep_ms(DRAIN_MS);
-	rc = finish(&p, true);
+	tu_sleep_ms(DRAIN_MS);
+	rc = tu_proc_finish(&p);
 	is_int(rc, 0, "sync: exits 0 on SIGINT");
 	if (!is_int(count_lines(&p, me, "sys_sync() called", NULL), N_CALLS,
 		    "sync: %d sync() calls -> %d lines of pid %d", N_CALLS, N_CALLS, (int)self))
-		show_output(&p);
+		tu_proc_show(&p);
 	free(p.out);
 }
 
 static void test_memcpy_kprobe(void)
 {
 	char me[32], want[64];
-	struct proc p;
+	struct tu_proc p;
 	bool fallback;
 	int rc, n;
 
 	snprintf(me, sizeof(me), "-%d ", (int)self);
-	if (!ok(start(&p, "memcpy_kprobe", NULL), "memcpy_kprobe: started"))
+	if (!ok(tu_proc_start(&p, dir, "memcpy_kprobe", NULL), "memcpy_kprobe: started"))
 		return;
-	if (!ok(wait_for(&p, "Tracing kprobe", ATTACH_MS), "memcpy_kprobe: attached a kprobe")) {
-		finish(&p, true);
-		show_output(&p);
+	if (!ok(tu_proc_wait_for(&p, "Tracing kprobe", ATTACH_MS), "memcpy_kprobe: attached a kprobe")) {
+		tu_proc_finish(&p);
+		tu_proc_show(&p);
 		return;
 	}
 	fallback = strstr(p.out, "Probing skb_copy_datagram_iter") != NULL;
 	socket_reads(K_READS);
-	sleep_ms(DRAIN_MS);
-	rc = finish(&p, true);
+	tu_sleep_ms(DRAIN_MS);
+	rc = tu_proc_finish(&p);
 	is_int(rc, 0, "memcpy_kprobe: exits 0 on SIGINT");
 	if (fallback) {
 		tap_diag("memcpy cannot be probed here: the sample uses skb_copy_datagram_iter");
@@ -370,11 +232,11 @@ static void test_memcpy_kprobe(void)
 		n = count_lines(&p, me, want, NULL);
 		if (!is_int(n, K_READS, "memcpy_kprobe: %d socket reads -> %d '%s' lines",
 			    K_READS, K_READS, want))
-			show_output(&p);
+			tu_proc_show(&p);
 	} else {
 		n = count_lines(&p, "memcpy size", NULL, NULL);
 		if (!ok(n > 0, "memcpy_kprobe: memcpy size lines (%d)", n))
-			show_output(&p);
+			tu_proc_show(&p);
 	}
 	free(p.out);
 }
@@ -384,22 +246,22 @@ static void test_memcpy_stat(bool log2)
 	const char *args[] = { "-i", "1", log2 ? "--log2" : NULL, NULL };
 	const char *mode = log2 ? "memcpy_stat --log2" : "memcpy_stat";
 	unsigned long long n, total;
-	struct proc p;
+	struct tu_proc p;
 	bool fallback;
 	int rc;
 
-	if (!ok(start(&p, "memcpy_stat", args), "%s: started", mode))
+	if (!ok(tu_proc_start(&p, dir, "memcpy_stat", args), "%s: started", mode))
 		return;
-	if (!ok(wait_for(&p, "Counting sizes with kprobe", ATTACH_MS),
+	if (!ok(tu_proc_wait_for(&p, "Counting sizes with kprobe", ATTACH_MS),
 		"%s: attached a kprobe", mode)) {
-		finish(&p, true);
-		show_output(&p);
+		tu_proc_finish(&p);
+		tu_proc_show(&p);
 		return;
 	}
 	fallback = strstr(p.out, "Counting skb_copy_datagram_iter") != NULL;
 	socket_reads(K_READS);
-	sleep_ms(1500);		/* at least one full interval */
-	rc = finish(&p, true);
+	tu_sleep_ms(1500);		/* at least one full interval */
+	rc = tu_proc_finish(&p);
 	is_int(rc, 0, "%s: exits 0 on SIGINT", mode);
 	if (log2) {
 		total = sum_colon(&p, "|");	/* "lo -> hi : count |***|" */
@@ -423,28 +285,28 @@ static void test_memcpy_stat(bool log2)
 		   "%s: the learn-bpf table (header, 961 - 1024* row, footnote)", mode);
 	}
 	if (!ok(total > 0, "%s: non-zero counts after copies (%llu)", mode, total))
-		show_output(&p);
+		tu_proc_show(&p);
 	if (fallback && !ok(n >= K_READS, "%s: %d reads of %d bytes counted in their row (%llu)",
 			    mode, K_READS, READ_SIZE, n))
-		show_output(&p);
+		tu_proc_show(&p);
 	free(p.out);
 }
 
 static void test_opensnoop(void)
 {
 	char path[96], comm[32];
-	struct proc p;
+	struct tu_proc p;
 	int rc, fd;
 
 	snprintf(path, sizeof(path), "/tmp/bpfload-opensnoop-%d-%ld", (int)self, (long)time(NULL));
 	fd = open(path, O_CREAT | O_WRONLY, 0600);
 	if (fd >= 0)
 		close(fd);
-	if (!ok(start(&p, "opensnoop", NULL), "opensnoop: started"))
+	if (!ok(tu_proc_start(&p, dir, "opensnoop", NULL), "opensnoop: started"))
 		return;
-	if (!ok(wait_for(&p, "TIME(s)", ATTACH_MS), "opensnoop: attached (header printed)")) {
-		finish(&p, true);
-		show_output(&p);
+	if (!ok(tu_proc_wait_for(&p, "TIME(s)", ATTACH_MS), "opensnoop: attached (header printed)")) {
+		tu_proc_finish(&p);
+		tu_proc_show(&p);
 		unlink(path);
 		return;
 	}
@@ -453,13 +315,13 @@ static void test_opensnoop(void)
 		if (fd >= 0)
 			close(fd);
 	}
-	sleep_ms(DRAIN_MS);
-	rc = finish(&p, true);
+	tu_sleep_ms(DRAIN_MS);
+	rc = tu_proc_finish(&p);
 	unlink(path);
 	is_int(rc, 0, "opensnoop: exits 0 on SIGINT");
 	if (!is_int(count_lines(&p, path, NULL, NULL), N_CALLS,
 		    "opensnoop: %d opens of %s -> %d lines", N_CALLS, path, N_CALLS))
-		show_output(&p);
+		tu_proc_show(&p);
 	snprintf(comm, sizeof(comm), " %d ", (int)self);
 	is_int(count_lines(&p, path, "t_samples_kprob", comm), N_CALLS,
 	       "opensnoop: ... with our COMM and PID");
@@ -468,16 +330,16 @@ static void test_opensnoop(void)
 static void test_execsnoop(void)
 {
 	char tag[64];
-	struct proc p;
+	struct tu_proc p;
 	pid_t c;
 	int rc;
 
 	snprintf(tag, sizeof(tag), "bl-exec-%d", (int)self);
-	if (!ok(start(&p, "execsnoop", NULL), "execsnoop: started"))
+	if (!ok(tu_proc_start(&p, dir, "execsnoop", NULL), "execsnoop: started"))
 		return;
-	if (!ok(wait_for(&p, "TIME(s)", ATTACH_MS), "execsnoop: attached (header printed)")) {
-		finish(&p, true);
-		show_output(&p);
+	if (!ok(tu_proc_wait_for(&p, "TIME(s)", ATTACH_MS), "execsnoop: attached (header printed)")) {
+		tu_proc_finish(&p);
+		tu_proc_show(&p);
 		return;
 	}
 	c = fork();
@@ -490,12 +352,12 @@ static void test_execsnoop(void)
 	}
 	if (c > 0)
 		waitpid(c, NULL, 0);
-	sleep_ms(DRAIN_MS);
-	rc = finish(&p, true);
+	tu_sleep_ms(DRAIN_MS);
+	rc = tu_proc_finish(&p);
 	is_int(rc, 0, "execsnoop: exits 0 on SIGINT");
 	if (!is_int(count_lines(&p, "/bin/echo", tag, "'two words' x"), 1,
 		    "execsnoop: the exec of /bin/echo with its arguments"))
-		show_output(&p);
+		tu_proc_show(&p);
 	free(p.out);
 }
 
