@@ -113,7 +113,8 @@ user: $(USER_BINS) $(USER_HELPER_BINS)
 tests: $(TOBJS) $(UNIT_BINS) $(KTEST_BINS) $(VMTEST_BINS) $(VMSAMPLE_BINS) $(FUZZ_BIN) \
 	$(BENCH_BINS)
 
-HDRS := $(wildcard include/*.h include/bpfload/*.h loader/*/*.h loader/*.h user/*.h)
+HDRS := $(wildcard include/*.h include/bpfload/*.h loader/*/*.h loader/*.h)
+SAMPLE_HDRS := $(wildcard user/*.h kern/*.h)
 
 $(BUILD)/loader/%.o: loader/%.c $(HDRS)
 	$(call msg,CC,$@)
@@ -165,7 +166,7 @@ $(BUILD)/bin/%_core_kern.o: kern/%_core_kern.c $(VMLINUX_H) \
 	@mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -I$(BUILD)/include -c $< -o $@
 
-$(BUILD)/bin/%: user/%_user.c $(LIB_A) $(HDRS)
+$(BUILD)/bin/%: user/%_user.c $(LIB_A) $(HDRS) $(SAMPLE_HDRS)
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(BASE_CFLAGS) -Iuser $(LDFLAGS) -o $@ $< $(LIB_A) $(LIBS) -lpthread
@@ -197,18 +198,20 @@ $(BUILD)/tests/kernel/%: tests/kernel/%.c $(TEST_HELPER_SRCS) $(LIB_A) $(HDRS) t
 	$(Q)$(CC) $(CFLAGS) $(BASE_CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(TEST_HELPER_SRCS) \
 		$(LIB_A) $(LIBS) -lpthread
 
-$(BUILD)/tests/vm/%: tests/vm/%.c $(TEST_HELPER_SRCS) $(LIB_A) $(HDRS) tests/tap.h
+$(BUILD)/tests/vm/%: tests/vm/%.c $(TEST_HELPER_SRCS) $(LIB_A) $(HDRS) tests/tap.h \
+		     $(wildcard tests/kernel/*.h)
 	$(call msg,CC-STATIC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(BASE_CFLAGS) -Itests -Itests/kernel $(LDFLAGS) -static -o $@ $< \
 		$(TEST_HELPER_SRCS) $(LIB_A) $(LIBS) -lpthread
 
-$(BUILD)/tests/vm/samples/%: user/%_user.c $(LIB_A) $(HDRS)
+$(BUILD)/tests/vm/samples/%: user/%_user.c $(LIB_A) $(HDRS) $(SAMPLE_HDRS)
 	$(call msg,CC-STATIC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(BASE_CFLAGS) -Iuser $(LDFLAGS) -static -o $@ $< $(LIB_A) $(LIBS) -lpthread
 
-$(BUILD)/tests/bench/%: tests/bench/%.c $(TEST_HELPER_SRCS) $(LIB_A) $(HDRS)
+$(BUILD)/tests/bench/%: tests/bench/%.c $(TEST_HELPER_SRCS) $(LIB_A) $(HDRS) \
+			$(wildcard tests/bench/*.h tests/kernel/*.h)
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) -O2 -g $(BASE_CFLAGS) -Itests -Itests/kernel $(LDFLAGS) -o $@ $< \
