@@ -86,11 +86,11 @@ ids=$(prog_ids_of "$tpid")
 [ -n "$ids" ]
 ok $? "the process holds its programs (ids: $(echo $ids))"
 kill -INT "$tpid"
-for ((i = 0; i < 100; i++)); do
+for ((i = 0; i < 400; i++)); do
 	kill -0 "$tpid" 2>/dev/null || break
 	sleep 0.05
 done
-kill -0 "$tpid" 2>/dev/null && { diag "still running 5 s after SIGINT: SIGKILL"; kill -KILL "$tpid"; }
+kill -0 "$tpid" 2>/dev/null && { diag "still running 20 s after SIGINT: SIGKILL"; kill -KILL "$tpid"; }
 wait "$tpid"
 rc=$?
 pid_was=$tpid
