@@ -198,8 +198,10 @@ $(BUILD)/tests/kernel/%: tests/kernel/%.c $(TEST_HELPER_SRCS) $(LIB_A) $(HDRS) t
 	$(Q)$(CC) $(CFLAGS) $(BASE_CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(TEST_HELPER_SRCS) \
 		$(LIB_A) $(LIBS) -lpthread
 
-$(BUILD)/tests/vm/%: tests/vm/%.c $(TEST_HELPER_SRCS) $(LIB_A) $(HDRS) tests/tap.h \
-		     $(wildcard tests/kernel/*.h)
+# (most VM tests #include the kernel test of the same name)
+.SECONDEXPANSION:
+$(BUILD)/tests/vm/%: tests/vm/%.c $$(wildcard tests/kernel/$$*.c) $(TEST_HELPER_SRCS) $(LIB_A) \
+		     $(HDRS) tests/tap.h $(wildcard tests/kernel/*.h)
 	$(call msg,CC-STATIC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(BASE_CFLAGS) -Itests -Itests/kernel $(LDFLAGS) -static -o $@ $< \

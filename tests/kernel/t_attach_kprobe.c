@@ -4,6 +4,9 @@
  * legacy kprobe_events path, bpf links and the ioctl, a syscall entry
  * resolved through /proc/kallsyms, do_sys_openat2 and a function+offset.
  *
+ * Process death: a child holding legacy kprobes is SIGKILLed; the next
+ * bl_tracefs_cleanup_stale() removes its events and only those.
+ *
  * On a kernel without CONFIG_KPROBES (the development host) it checks
  * that every way to attach a kprobe fails with the message that says so,
  * and leaves nothing behind; the firing tests are skipped.  Built static,
@@ -13,9 +16,11 @@
  * this process's calls (target_tgid).
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <bpfload.h>
@@ -281,6 +286,77 @@ static void test_missing(void)
 	is_int(tu_events_of(getpid()), 0, "missing: no event of ours left");
 }
 
+/* A child that attaches two legacy kprobes (entry and return), says so
+ * on the pipe and waits to be killed. */
+static pid_t legacy_kprobe_child(int *ready)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe(p))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		struct bl_kprobe_opts o = { .force_legacy = true };
+		struct bl_error err = { 0 };
+		struct bl_link *a, *b;
+
+		close(p[0]);
+		a = bl_attach_kprobe(bl_program_fd(p_open), "do_sys_openat2", 0, false, &o, &err);
+		b = bl_attach_kprobe(bl_program_fd(p_ret), "do_sys_openat2", 0, true, &o, &err);
+		if (write(p[1], a && b ? "y" : "n", 1) != 1)
+			_exit(2);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	*ready = p[0];
+	return pid;
+}
+
+static bool child_ready(int fd)
+{
+	char c = 0;
+	bool good = read(fd, &c, 1) == 1 && c == 'y';
+
+	close(fd);
+	return good;
+}
+
+static void test_process_death(void)
+{
+	struct bl_kprobe_opts legacy = { .force_legacy = true };
+	struct bl_error err = { 0 };
+	char needle[64];
+	struct bl_link *mine;
+	int ready_dead, ready_alive, n;
+	pid_t dead, alive;
+
+	mine = bl_attach_kprobe(bl_program_fd(p_open), "do_sys_openat2", 0, false, &legacy, &err);
+	ok(mine != NULL, "death: this process holds a legacy kprobe");
+	alive = legacy_kprobe_child(&ready_alive);
+	ok(child_ready(ready_alive), "death: a live child holds two legacy kprobes");
+	dead = legacy_kprobe_child(&ready_dead);
+	ok(child_ready(ready_dead), "death: a second child holds two legacy kprobes");
+	kill(dead, SIGKILL);
+	waitpid(dead, NULL, 0);
+	is_int(tu_events_of(dead), 2, "death: SIGKILL left the dead child's two kprobe events");
+
+	n = bl_tracefs_cleanup_stale(&err);
+	ok(n >= 2, "death: the next run's cleanup removed them (%d removed)", n);
+	snprintf(needle, sizeof(needle), "bpfload_%d_", (int)dead);
+	like(err.msg, needle, "death: the report names the dead owner's events");
+	is_int(tu_events_of(dead), 0, "death: the dead child's events are gone");
+	is_int(tu_events_of(alive), 2, "death: the live child's events are kept");
+	is_int(tu_events_of(getpid()), 1, "death: our own event is kept");
+
+	kill(alive, SIGTERM);
+	waitpid(alive, NULL, 0);
+	is_int(tu_events_of(alive), 0, "death: the live child removed its events on SIGTERM");
+	bl_link_detach(mine);
+	is_int(bl_tracefs_cleanup_stale(&err), 0, "death: a second cleanup finds nothing of ours");
+}
+
 int main(void)
 {
 	static const char *const names[] = { "kp_open", "kret_open", "ks_getpid", "kp_open0" };
@@ -307,6 +383,7 @@ int main(void)
 		test_offset();
 		test_attach_all();
 		test_missing();
+		test_process_death();
 	}
 
 	bl_object_close(obj);
