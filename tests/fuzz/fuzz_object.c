@@ -37,7 +37,7 @@ static void walk_program(const struct bl_program *p)
 	sink += strlen(bl_program_attach_target(p)) + strlen(bl_program_kind(p));
 	sink += bl_program_type(p) + bl_program_expected_attach_type(p);
 	for (size_t i = 0; i < n; i++)
-		sink += insns[i].code + insns[i].imm;
+		sink += insns[i].code + (unsigned int)insns[i].imm;
 	for (size_t i = 0; i < bl_program_reloc_count(p); i++) {
 		const struct bl_reloc_info *r = bl_program_reloc(p, i);
 
