@@ -914,9 +914,8 @@ static int parse_odd(void *arg)
 static void test_misaligned(void)
 {
 	odd_size = bb_blob(&good_bb, odd_blob, sizeof(odd_blob), 26);
-	ok_or_todo(parse_odd, NULL, "hdr_len 26 (types at a 2-byte boundary): parsed or refused,"
-		   " no undefined behaviour", "btf.c reads struct btf_type at data + hdr_len +"
-		   " type_off without checking that hdr_len is a multiple of 4");
+	ok_isolated(parse_odd, NULL, "hdr_len 26 (types at a 2-byte boundary): parsed or refused,"
+		    " no undefined behaviour");
 }
 
 /* ---- .BTF.ext ------------------------------------------------------------------------ */
