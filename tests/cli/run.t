@@ -12,7 +12,9 @@
 #   cli_printk  N trace_pipe lines (when nobody else holds trace_pipe)
 # plus --duration, --interval, --json, Ctrl-C (SIGINT: summary, exit 130,
 # nothing left in the kernel), --set/--map/--record-type errors, --strict
-# and --xdp (on a veth in a private netns).  Needs root.
+# and --xdp (on a veth in a private netns); --tc, --xdp and --cgroup
+# counting exact UDP datagrams (attach_net) sent over a veth by a process
+# in a cgroup the test makes.  Needs root.
 
 . "$(dirname "$0")/lib.sh"
 require_binary
@@ -62,10 +64,12 @@ fire() {
 
 # start_run NAME ARGS...: bpfload run ARGS in the background, output in
 # $tmp/NAME.out and .err; waits until it is streaming.  RUN: its pid.
+# RUN_WRAP: a command to run it under that keeps its pid (nsenter).
+RUN_WRAP=()
 start_run() {
 	local name=$1 i
 	shift
-	"$BPFLOAD" run "$@" > "$tmp/$name.out" 2> "$tmp/$name.err" &
+	"${RUN_WRAP[@]}" "$BPFLOAD" run "$@" > "$tmp/$name.out" 2> "$tmp/$name.err" &
 	RUN=$!
 	for i in $(seq 300); do
 		grep -qE '^running|"event":"start"' "$tmp/$name.out" 2>/dev/null && return 0
@@ -239,6 +243,96 @@ if command -v ip >/dev/null && ip netns add "bpfload-run-$$" 2>/dev/null; then
 	ip netns del "$ns"
 else
 	skip "cannot create a network namespace"
+fi
+
+# ---- --tc, --xdp, --cgroup: exact datagram counts ----
+# attach_net counts IPv4 UDP datagrams to target_port in .bss.  In a
+# private netns, veth0 (10.0.0.1) sends to 10.0.0.2 through a permanent
+# neighbour entry for veth1's address (so no ARP), and veth1, which has no
+# address, drops them after XDP and tc ingress saw them.  The sender runs
+# in a cgroup of our own, so cg_egress sees exactly its datagrams.
+cg_root=
+for d in /sys/fs/cgroup/unified /sys/fs/cgroup; do
+	[ "$(stat -fc %T "$d" 2>/dev/null)" = cgroup2fs ] && cg_root=$d && break
+done
+
+# send_in_cgroup NS CGDIR N PORT: N datagrams from a process in CGDIR
+send_in_cgroup() {
+	nsenter --net="/run/netns/$1" sh -c 'echo $$ > "$1/cgroup.procs" && exec "$2" -c "
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for _ in range(int(sys.argv[1])):
+    s.sendto(b\"bpfload\", (\"10.0.0.2\", int(sys.argv[2])))
+" "$3" "$4"' sh "$2" "$PYTHON" "$3" "$4"
+}
+
+# net_bss NAME: the last .bss line printed by run NAME
+net_bss() {
+	grep -E '= \{sock_pkts=' "$tmp/$1.out" | tail -1 | sed 's/.*= {/{/'
+}
+
+if [ -z "$cg_root" ]; then
+	skip "--tc/--cgroup: no cgroup2 mount at /sys/fs/cgroup/unified or /sys/fs/cgroup"
+elif [ ! -f "$OBJS/attach_net.o" ]; then
+	skip "--tc/--cgroup: attach_net.o not built"
+elif ! command -v ip nsenter >/dev/null || ! ip netns add "bpfload-runnet-$$" 2>/dev/null; then
+	skip "--tc/--cgroup: cannot create a network namespace"
+else
+	ns=bpfload-runnet-$$
+	cg=$cg_root/bpfload-run-$$
+	on_exit "ip netns del $ns"
+	mkdir "$cg" && on_exit "rmdir $cg"
+	ip -n "$ns" link add veth0 type veth peer name veth1 &&
+		ip -n "$ns" addr add 10.0.0.1/24 dev veth0 &&
+		ip -n "$ns" link set veth0 up && ip -n "$ns" link set veth1 up &&
+		ip -n "$ns" neigh add 10.0.0.2 dev veth0 nud permanent \
+			lladdr "$(ip netns exec "$ns" cat /sys/class/net/veth1/address)"
+	ok $? "netns $ns with veth0 -> veth1, cgroup $cg"
+	port=$((20000 + $$ % 20000))
+	N=9
+	# nsenter, not ip netns exec: that remounts /sys, hiding the cgroup
+	RUN_WRAP=(nsenter --net="/run/netns/$ns")
+	start_run tc1 --set target_port=$port --tc veth1 --xdp veth1 --cgroup "$cg" \
+		--map .bss --interval 0 "$OBJS/attach_net.o"
+	ok $? "run attach_net --tc veth1 --xdp veth1 --cgroup $cg starts"
+	out=$(cat "$tmp/tc1.out")
+	like "$out" '^attach +tc_in \(prog id [0-9]+.*\): tc(x)? ingress on veth1' "... tc_in on veth1 ingress"
+	like "$out" '^attach +tc_out \(prog id [0-9]+.*\): tc(x)? ingress on veth1' "... tc_out too"
+	like "$out" '^attach +xdp_udp \(prog id [0-9]+.*\): xdp on veth1 ' "... xdp_udp on veth1"
+	like "$out" "^attach +cg_egress \\(prog id [0-9]+.*\\): cgroup.* $cg" "... cg_egress on the cgroup"
+	like "$out" '^skip +sock_count ' "... the socket filter reported as not attached"
+	send_in_cgroup "$ns" "$cg" $N $port
+	ok $? "a process in the cgroup sent $N datagrams to port $port"
+	kill -INT "$RUN"
+	finish_run
+	is $RUN_STATUS 130 "SIGINT: exit status 130"
+	# tc_in, attached first, returns TC_ACT_OK: that ends the chain of tc
+	# programs on the hook (TC_ACT_UNSPEC would go on), so tc_out sees none
+	is "$(net_bss tc1)" "{sock_pkts=0, sock_bytes=0, xdp_pkts=$N, tc_in_pkts=$N, tc_out_pkts=0, cg_pkts=$N}" \
+		"final .bss: XDP, the first tc program and the cgroup program saw exactly $N"
+	start_run tc2 --set target_port=$port --tc veth0:egress --map .bss --interval 0 \
+		"$OBJS/attach_net.o"
+	ok $? "run attach_net --tc veth0:egress starts"
+	like "$(cat "$tmp/tc2.out")" '^attach +tc_out \(prog id [0-9]+.*\): tc(x)? egress on veth0' \
+		"... tc_out on veth0 egress"
+	send_in_cgroup "$ns" "$cg" $N $port
+	kill -INT "$RUN"
+	finish_run
+	is "$(net_bss tc2)" "{sock_pkts=0, sock_bytes=0, xdp_pkts=0, tc_in_pkts=$N, tc_out_pkts=0, cg_pkts=0}" \
+		"final .bss: the first tc program saw exactly $N on egress, nothing else attached"
+	RUN_WRAP=()
+	is "$(ip netns exec "$ns" tc filter show dev veth0 egress 2>/dev/null)$(ip netns exec "$ns" tc filter show dev veth1 ingress 2>/dev/null)" "" \
+		"no tc filter left on veth0 or veth1"
+	is "$(ip -n "$ns" -d link show veth1 | grep -c 'prog/xdp')" 0 "no XDP program left on veth1"
+	ids=$(cat "$tmp/tc1.out" "$tmp/tc2.out" | sed -n 's/^attach .*(prog id \([0-9]*\).*/\1/p')
+	left=0
+	for id in $ids; do
+		"$BPFLOAD" prog show "$id" >/dev/null 2>&1 && left=$((left + 1))
+	done
+	is "$left" 0 "no program of either run is left in the kernel (ids" $ids")"
+	ip netns del "$ns"
+	rmdir "$cg"
+	ok $? "the cgroup is empty again and removed"
 fi
 
 # ---- maps and intervals ----
