@@ -137,6 +137,22 @@ size_t bl_program_insn_count(const struct bl_program *prog);
 const struct bpf_insn *bl_program_insns(const struct bl_program *prog);
 size_t bl_program_reloc_count(const struct bl_program *prog);
 const struct bl_reloc_info *bl_program_reloc(const struct bl_program *prog, size_t i);
+/*
+ * CO-RE relocation records (.BTF.ext core_relo) of the program: each
+ * names an instruction whose value depends on the kernel's types, and is
+ * fixed against the kernel's BTF at load.  what: "field offset of struct
+ * task_struct.real_parent (0:57)": the kind, the object's own type, the
+ * path and the access string clang wrote.  -ENOENT when i is past the end.
+ */
+struct bl_core_relo_info {
+	__u32 insn;			/* instruction index in the final program */
+	__u32 kind;			/* enum bpf_core_relo_kind (0 .. 12) */
+	char what[224];
+};
+
+size_t bl_program_core_relo_count(const struct bl_program *prog);
+int bl_program_core_relo(const struct bl_program *prog, size_t i,
+			 struct bl_core_relo_info *out);
 /* Subprograms appended to this program (names), in order. */
 size_t bl_program_subprog_count(const struct bl_program *prog);
 const char *bl_program_subprog(const struct bl_program *prog, size_t i);

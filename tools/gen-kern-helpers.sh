@@ -11,9 +11,12 @@
 # when moving to a newer uapi header and review the diff.
 #
 # Where the facts come from:
-#   - which helpers exist and their order: the FN(name) entries of
-#     __BPF_FUNC_MAPPER (the helper id is BPF_FUNC_<name> of enum
-#     bpf_func_id, which that macro generates);
+#   - which helpers exist and their ids: the FN(name) entries of
+#     __BPF_FUNC_MAPPER, which generates enum bpf_func_id (BPF_FUNC_<name>):
+#     the id is the entry's position (6.1) or spelled out in it (6.2+).
+#     The header writes the number, not the enum name: helper ids never
+#     change, and a vmlinux.h from an older kernel, whose enum lacks the
+#     newer helpers, then still compiles with it;
 #   - prototypes: the doc comment above it, where every helper starts
 #     with a line " * <ret> bpf_<name>(<args>)" directly followed by a
 #     " *<tab>Description" line (with or without a space before the tab).
@@ -117,7 +120,15 @@ BEGIN {
 /^#define _+BPF_FUNC_MAPPER\(FN[^)]*\)[ \t]*\\$/ { in_map = 1; next }
 in_map && /FN\(/ {
 	match($0, /FN\([a-z0-9_]+/)
-	fn[nfn++] = substr($0, RSTART + 3, RLENGTH - 3)
+	fn[nfn] = substr($0, RSTART + 3, RLENGTH - 3)
+	# 6.2+ spells the id out; in 6.1 it is the position in the list
+	id[nfn] = nfn
+	if (match($0, /FN\([a-z0-9_]+, *[0-9]+/)) {
+		s = substr($0, RSTART, RLENGTH)
+		sub(/.*, */, "", s)
+		id[nfn] = s + 0
+	}
+	nfn++
 	next
 }
 in_map && !/\\[ \t]*$/ { in_map = 0 }
@@ -177,7 +188,7 @@ END {
 		}
 		if (ret !~ /\*$/)
 			ret = ret " "
-		decl[nout] = "static " ret "(* const bpf_" name ")(" out ") = (void *) BPF_FUNC_" name ";"
+		decl[nout] = "static " ret "(* const bpf_" name ")(" out ") = (void *) " id[i] ";"
 		nout++
 		# collect struct tags for the forward declarations
 		all = ret " " out
@@ -195,10 +206,13 @@ END {
 	print " * edit by hand, rerun the script instead."
 	print " *"
 	print " * A helper call is the instruction \"call imm\" where imm is the helper"
-	print " * id (enum bpf_func_id).  Declaring each helper as a constant function"
-	print " * pointer whose value is that id makes clang emit exactly that: at -O2"
-	print " * the load of the constant folds into the call, and a declaration that"
-	print " * is never called emits no code and no data."
+	print " * id (BPF_FUNC_<name> of enum bpf_func_id).  Declaring each helper as a"
+	print " * constant function pointer whose value is that id makes clang emit"
+	print " * exactly that: at -O2 the load of the constant folds into the call,"
+	print " * and a declaration that is never called emits no code and no data."
+	print " * The ids are written as numbers: they are ABI and never change, and"
+	print " * so a vmlinux.h of an older kernel, whose enum lacks newer helpers,"
+	print " * compiles with this header (tests/unit/t_helpers.c checks the ids)."
 	print " *"
 	print " * Parameter types follow the uapi documentation, seen from the BPF side:"
 	print " * maps are passed as void * (a pointer to the map definition) and"
@@ -208,7 +222,7 @@ END {
 	print "#ifndef BPFLOAD_KERN_HELPERS_H"
 	print "#define BPFLOAD_KERN_HELPERS_H"
 	print ""
-	print "/* A vmlinux.h included first has the types and enum bpf_func_id. */"
+	print "/* A vmlinux.h included first has the types. */"
 	print "#ifndef __VMLINUX_H__"
 	print "#include <linux/bpf.h>"
 	print "#include <linux/types.h>"

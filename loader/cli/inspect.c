@@ -21,7 +21,8 @@ static void usage(FILE *f)
 		"\n"
 		"Show what a BPF object file holds, without loading it: sections, programs\n"
 		"(type, expected attach type, attach target, size, subprograms), maps (type,\n"
-		"sizes, flags, origin, pinning, inner map), relocations per program, license,\n"
+		"sizes, flags, origin, pinning, inner map), relocations per program, CO-RE\n"
+		"relocations (what each will ask of the kernel's types at load), license,\n"
 		"version and BTF.  Needs no kernel support and no privileges.\n");
 }
 
@@ -273,6 +274,38 @@ static void print_relocs(const struct bl_object *obj)
 		print_prog_relocs(bl_object_program(obj, i));
 }
 
+/* CO-RE records, only for programs that have any: fixed at load against
+ * the kernel's BTF, so here they say what each instruction will ask. */
+static void print_core_relos(const struct bl_object *obj)
+{
+	static const char *const head[] = { "INSN", "RELOCATES", NULL };
+	struct bl_core_relo_info c;
+	size_t total = 0;
+	struct table t;
+
+	for (size_t i = 0; i < bl_object_program_count(obj); i++)
+		total += bl_program_core_relo_count(bl_object_program(obj, i));
+	if (!total)
+		return;
+	printf("\nCO-RE relocations (%zu), applied at load against the kernel's BTF:\n", total);
+	for (size_t i = 0; i < bl_object_program_count(obj); i++) {
+		const struct bl_program *p = bl_object_program(obj, i);
+		size_t n = bl_program_core_relo_count(p);
+
+		if (!n)
+			continue;
+		printf("  %s (%zu):\n", bl_program_name(p), n);
+		table_init(&t, head, "rl");
+		for (size_t k = 0; !bl_program_core_relo(p, k, &c); k++) {
+			table_row(&t);
+			table_cell(&t, "%u", c.insn);
+			table_cell(&t, "%s", c.what);
+		}
+		table_print(&t, stdout, "    ");
+		table_free(&t);
+	}
+}
+
 static void print_human(const struct bl_object *obj, const char *path)
 {
 	print_header(obj, path);
@@ -280,6 +313,7 @@ static void print_human(const struct bl_object *obj, const char *path)
 	print_programs(obj);
 	print_maps(obj);
 	print_relocs(obj);
+	print_core_relos(obj);
 }
 
 /* ---- JSON ---------------------------------------------------------------------- */
@@ -325,6 +359,22 @@ static void json_relocs(struct json *j, const struct bl_program *p)
 	json_array_end(j);
 }
 
+static void json_core_relos(struct json *j, const struct bl_program *p)
+{
+	struct bl_core_relo_info c;
+
+	json_key(j, "core_relocations");
+	json_array_begin(j);
+	for (size_t i = 0; !bl_program_core_relo(p, i, &c); i++) {
+		json_object_begin(j);
+		json_kv_u64(j, "insn", c.insn);
+		json_kv_u64(j, "kind", c.kind);
+		json_kv_string(j, "relocates", c.what);
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
 static void json_program(struct json *j, const struct bl_program *p)
 {
 	char buf[CLI_NAME_LEN];
@@ -354,6 +404,7 @@ static void json_program(struct json *j, const struct bl_program *p)
 		json_string(j, bl_program_subprog(p, i));
 	json_array_end(j);
 	json_relocs(j, p);
+	json_core_relos(j, p);
 	json_object_end(j);
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "object/core.h"
 #include "object/object.h"
 
 /* ---- programs ------------------------------------------------------------------ */
@@ -81,6 +82,25 @@ BL_API size_t bl_program_reloc_count(const struct bl_program *prog)
 BL_API const struct bl_reloc_info *bl_program_reloc(const struct bl_program *prog, size_t i)
 {
 	return i < prog->nr_relocs ? &prog->relocs[i] : NULL;
+}
+
+BL_API size_t bl_program_core_relo_count(const struct bl_program *prog)
+{
+	return prog->nr_core_relos;
+}
+
+BL_API int bl_program_core_relo(const struct bl_program *prog, size_t i,
+				struct bl_core_relo_info *out)
+{
+	const struct bpf_core_relo *r;
+
+	if (i >= prog->nr_core_relos)
+		return -ENOENT;
+	r = &prog->core_relos[i];
+	out->insn = r->insn_off / BL_INSN_SZ;	/* kept in bytes, as in the record */
+	out->kind = r->kind;
+	bl_core_describe(prog->obj->btf, r, out->what, sizeof(out->what));
+	return 0;
 }
 
 BL_API size_t bl_program_subprog_count(const struct bl_program *prog)

@@ -177,6 +177,17 @@ prog s_syscall syscall - 2
 like "$(table Programs)" 's_uprobe +uprobe//bin/bash:readline +kprobe +- +/bin/bash:readline ' \
 	"sections: uprobe target /bin/bash:readline"
 
+# ---- CO-RE records: what each instruction will ask of the kernel ----
+inspect core_values
+like "$OUT" "^CO-RE relocations \\(28\\), applied at load against the kernel's BTF:\$" \
+	"core_values: 28 CO-RE relocations"
+like "$OUT" '^ +0 +field offset of struct task_struct\.pid \(0:1\)$' \
+	"core_values: insn 0, the offset of task_struct.pid"
+like "$OUT" '^ +16 +field offset of struct task_struct\.comm\[3\] \(0:3:3\)$' \
+	"core_values: insn 16, an array element in the path"
+inspect globals
+unlike "$OUT" '^CO-RE' "globals: no CO-RE section without CO-RE records"
+
 # ---- errors ----
 out=$("$BPFLOAD" inspect /nonexistent.o 2>&1)
 ok $(( $? != 1 )) "inspect of a missing file exits 1"

@@ -7,14 +7,14 @@
 
 . "$(dirname "$0")/lib.sh"
 require_binary
-require_objs bad_prog btf_maps globals legacy_maps legacy_maps_ext multi_prog sections \
-	sock_xdp subprogs
+require_objs bad_prog btf_maps core_values globals legacy_maps legacy_maps_ext multi_prog \
+	sections sock_xdp subprogs
 require_python
 
 make_tmpdir
 tmp=$TMP
-for o in bad_prog btf_maps globals legacy_maps legacy_maps_ext multi_prog sections sock_xdp \
-	 subprogs; do
+for o in bad_prog btf_maps core_values globals legacy_maps legacy_maps_ext multi_prog sections \
+	 sock_xdp subprogs; do
 	"$BPFLOAD" inspect --json "$OBJS/$o.o" > "$tmp/$o.json"
 	ok $? "inspect --json $o succeeds"
 done
@@ -48,7 +48,9 @@ SEC = {"index": int, "name": str, "type": str, "type_id": int, "flags": str, "si
 PROG = {"name": str, "section": str, "kind": str, "type": str, "type_id": int,
         "expected_attach_type": (str, type(None)),
         "expected_attach_type_id": (int, type(None)), "attach_target": (str, type(None)),
-        "insns": int, "autoload": bool, "subprograms": list, "relocations": list}
+        "insns": int, "autoload": bool, "subprograms": list, "relocations": list,
+        "core_relocations": list}
+CORE = {"insn": int, "kind": int, "relocates": str}
 REL = {"insn": int, "kind": str, "symbol": (str, type(None)), "target": str, "offset": int}
 MAP = {"name": str, "kernel_name": str, "type": str, "type_id": int, "key_size": int,
        "value_size": int, "max_entries": int, "flags": int, "flag_names": list,
@@ -59,7 +61,7 @@ def fields(obj, spec):
     return all(k in obj and isinstance(obj[k], t) and not (t is int and isinstance(obj[k], bool))
                for k, t in spec.items())
 
-for name in ["bad_prog", "btf_maps", "globals", "legacy_maps", "legacy_maps_ext",
+for name in ["bad_prog", "btf_maps", "core_values", "globals", "legacy_maps", "legacy_maps_ext",
              "multi_prog", "sections", "sock_xdp", "subprogs"]:
     o = load(name)
     good = fields(o, TOP) and all(fields(s, SEC) for s in o["sections"]) \
@@ -144,6 +146,19 @@ eq([(r["insn"], r["target"]) for r in p["relocations"]],
     (59, "lru"), (66, "pinned_cnt"), (77, "pinned_cnt"), (83, "outer_arr"),
     (99, "outer_hash"), (113, "numa_hash")], "btf_maps: 11 relocations, insn -> map")
 eq(secs(o)[".maps"]["size"], 408, "btf_maps: .maps is 408 bytes")
+
+# --- core_values: CO-RE records ---
+o = load("core_values")
+p = progs(o)["core_values"]
+check(fields(p, PROG) and all(fields(c, CORE) for c in p["core_relocations"]),
+      "core_values: core_relocations entries have their documented fields")
+c = p["core_relocations"]
+eq([len(c), c[0], c[7]["insn"], c[7]["relocates"]],
+   [28, {"insn": 0, "kind": 0, "relocates": "field offset of struct task_struct.pid (0:1)"},
+    16, "field offset of struct task_struct.comm[3] (0:3:3)"],
+   "core_values: 28 CO-RE records, insn, kind and what each relocates")
+eq(progs(load("globals"))["count_getpid"]["core_relocations"], [],
+   "globals: no CO-RE records, an empty list")
 
 # --- globals ---
 o = load("globals")

@@ -47,6 +47,13 @@ static void walk_program(const struct bl_program *p)
 	}
 	for (size_t i = 0; i < bl_program_subprog_count(p); i++)
 		sink += strlen(bl_program_subprog(p, i));
+	for (size_t i = 0; i < bl_program_core_relo_count(p); i++) {
+		struct bl_core_relo_info c;
+
+		if (bl_program_core_relo(p, i, &c) || c.insn >= n)
+			__builtin_trap();	/* a CO-RE record outside its program */
+		sink += strlen(c.what);
+	}
 }
 
 static void walk_map(const struct bl_map *m)

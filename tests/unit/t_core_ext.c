@@ -11,7 +11,8 @@
  * access string outside .BTF's strings or not an access string, an
  * unknown kind, a path that does not exist in the local types, a block
  * for a section that is not code.  The intact object opens, and its
- * program carries the records with instruction offsets in bytes.
+ * program carries the records with instruction offsets in bytes, and
+ * bl_program_core_relo() describes each as `bpfload inspect` prints it.
  *
  * Then externs (core_externs.o): the .kconfig layout and map, what the
  * linker records for .kconfig, .ksyms and kfunc references, and the copy
@@ -192,6 +193,32 @@ static void check_kernel_btf(const struct bl_object *obj)
 	free(raw);
 }
 
+/* The public view of the records: bl_program_core_relo(), which
+ * `bpfload inspect` prints, matches the raw records one for one. */
+static void check_public_records(const struct bl_program *p)
+{
+	struct bl_core_relo_info c;
+	size_t n = bl_program_core_relo_count(p), agree = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct bpf_core_relo *r = &p->core_relos[i];
+
+		if (bl_program_core_relo(p, i, &c))
+			break;
+		if (c.insn == r->insn_off / 8 && c.kind == r->kind &&
+		    !strncmp(c.what, bl_core_kind_name(r->kind), strlen(bl_core_kind_name(r->kind))))
+			agree++;
+	}
+	is_int(agree, n, "bl_program_core_relo: all %zu records, instruction index and kind", n);
+	ok(!bl_program_core_relo(p, 0, &c) && c.insn == 0 && c.kind == 0 &&
+	   !strcmp(c.what, "field offset of struct task_struct.pid (0:1)"),
+	   "record 0 reads \"field offset of struct task_struct.pid (0:1)\" at insn 0");
+	ok(!bl_program_core_relo(p, 7, &c) && c.insn == 16 &&
+	   !strcmp(c.what, "field offset of struct task_struct.comm[3] (0:3:3)"),
+	   "record 7: an array element in the path, comm[3]");
+	is_int(bl_program_core_relo(p, n, &c), -ENOENT, "record %zu (past the end): -ENOENT", n);
+}
+
 static void check_externs(void)
 {
 	struct img im = ou_read("core_externs");
@@ -227,6 +254,8 @@ int main(void)
 	ok(p && p->nr_core_relos == l.nr, "the intact object opens with its %u CO-RE records", l.nr);
 	ok(p && p->nr_core_relos && p->core_relos[1].insn_off % 8 == 0 &&
 	   p->core_relos[1].insn_off / 8 < p->nr_insns, "records point at instructions (bytes)");
+	if (p)
+		check_public_records(p);
 	int_id = bl_btf_find(obj->btf, "int", BTF_KIND_INT);
 	bl_object_close(obj);
 	memcpy(&r0, im.buf + l.rec, sizeof(r0));
