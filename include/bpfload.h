@@ -259,6 +259,10 @@ __u32 bl_program_id(const struct bl_program *prog);
 __u32 bl_map_id(const struct bl_map *map);
 /* The kernel's BTF object id for the object's BTF, 0 if none loaded. */
 __u32 bl_object_btf_id(const struct bl_object *obj);
+/* After load: NULL, or why the kernel refused the object's BTF (the
+ * errno and the kernel's last log line).  The load went on without it:
+ * maps have no key/value types, programs no func/line info. */
+const char *bl_object_btf_warning(const struct bl_object *obj);
 int bl_object_btf_fd(const struct bl_object *obj);
 
 /* ---- map access --------------------------------------------------------- */

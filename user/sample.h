@@ -156,6 +156,8 @@ static inline struct bl_object *sample_load(const char *argv0,
 		prepare(obj);
 	if (bl_object_load(obj, NULL))
 		sample_die("%s", bl_object_error(obj));
+	if (bl_object_btf_warning(obj))
+		fprintf(stderr, "warning: %s\n", bl_object_btf_warning(obj));
 	return obj;
 }
 

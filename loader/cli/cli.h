@@ -130,6 +130,8 @@ bool cli_is_id(const char *s);
 
 /* "bpfload: <message>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* After a load: warn on stderr when the kernel refused the object's BTF. */
+void cli_warn_btf(const struct bl_object *obj, const char *path);
 /* "bpfload: <message>: <errno in words>" and what to do about it. */
 void cli_sys_error(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* What usually helps against err for a bpf() call, or NULL. */

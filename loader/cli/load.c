@@ -176,6 +176,7 @@ static void print_json(const struct bl_object *obj, const struct load_args *a)
 	json_kv_string(&j, "object", a->path);
 	json_kv_string(&j, "name", bl_object_name(obj));
 	json_kv_u64(&j, "btf_id", bl_object_btf_id(obj));
+	json_kv_string(&j, "btf_warning", bl_object_btf_warning(obj));
 	json_key(&j, "programs");
 	json_array_begin(&j);
 	for (size_t i = 0; i < bl_object_program_count(obj); i++)
@@ -290,6 +291,7 @@ int cmd_load(int argc, char **argv)
 		cli_error("%s: %s", a.path, bl_object_error(obj));
 		goto out;
 	}
+	cli_warn_btf(obj, a.path);
 	if (cli.json)
 		print_json(obj, &a);
 	else

@@ -596,6 +596,7 @@ static int pin_object(struct pin_obj *po)
 		return -1;
 	if (bl_object_load(po->obj, &opts))
 		return fail(po, "%s", bl_object_error(po->obj));
+	cli_warn_btf(po->obj, po->path);
 	relink = calloc(po->nr_items ? po->nr_items : 1, sizeof(*relink));
 	if (!relink)
 		return fail(po, "out of memory");

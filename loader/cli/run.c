@@ -1369,6 +1369,7 @@ int cmd_run(int argc, char **argv)
 		cli_error("%s: %s", r.a.path, bl_object_error(r.obj));
 		goto out;
 	}
+	cli_warn_btf(r.obj, r.a.path);
 	r.epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (r.epfd < 0) {
 		cli_sys_error(-errno, "epoll_create1");

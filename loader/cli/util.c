@@ -152,6 +152,14 @@ void cli_error(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void cli_warn_btf(const struct bl_object *obj, const char *path)
+{
+	const char *w = bl_object_btf_warning(obj);
+
+	if (w)
+		cli_error("%s: warning: %s", path, w);
+}
+
 static const char *eperm_hint(void)
 {
 	static char buf[512];

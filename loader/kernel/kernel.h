@@ -27,6 +27,8 @@ void bl_map_release(struct bl_map *map);
 void bl_maps_unpin_new(struct bl_object *obj);
 
 /* prog_load.c */
+/* Where the last n lines of a kernel log start; *total: its line count. */
+const char *bl_log_tail(const char *log, int n, int *total);
 /* kb: the kernel's BTF for this load (core_load.h): attach targets and
  * CO-RE relocations. */
 int bl_program_load(struct bl_object *obj, struct bl_program *prog,

@@ -133,11 +133,45 @@ bool bl_raise_memlock(void)
 
 /* ---- BTF ----------------------------------------------------------------------- */
 
+#define BTF_LOG_SIZE	(64 * 1024)
+
+/*
+ * The kernel refused the BTF (err): ask again with a log, whose last line
+ * says why (e.g. "[12] VAR x type_id=3 linkage=7 Linkage not supported"),
+ * and keep that as the object's BTF warning.  Returns the fd should the
+ * second attempt succeed, else err.
+ */
+static int btf_load_logged(struct bl_object *obj, const void *raw, size_t size, int err)
+{
+	char *log = calloc(1, BTF_LOG_SIZE);
+	char why[96], last[256] = "";
+	const char *tail;
+	int total, fd;
+
+	if (log) {
+		fd = bl_sys_btf_load(raw, size, log, BTF_LOG_SIZE, 1);
+		if (fd >= 0) {
+			free(log);
+			return fd;
+		}
+		tail = bl_log_tail(log, 1, &total);
+		snprintf(last, sizeof(last), "%.*s", (int)strcspn(tail, "\n"), tail);
+		free(log);
+	}
+	free(obj->btf_warning);
+	if (asprintf(&obj->btf_warning, "the kernel refused the object's BTF (BPF_BTF_LOAD: %s%s%s);"
+		     " loaded without it: maps have no key/value types and programs no"
+		     " func/line info", bl_strerror(err, why, sizeof(why)), last[0] ? ": " : "",
+		     last) < 0)
+		obj->btf_warning = NULL;
+	return err;
+}
+
 /*
  * The object's BTF is optional for the kernel: without it maps have no
  * key/value types and programs no func/line info, but everything loads.
  * So a kernel that refuses it (too old, or BTF not built in) costs only
- * the debug information.
+ * the debug information, and bl_object_btf_warning() says so.
  */
 static void load_btf(struct bl_object *obj)
 {
@@ -157,6 +191,8 @@ static void load_btf(struct bl_object *obj)
 	else
 		raw = fixed;
 	fd = bl_sys_btf_load(raw, size, NULL, 0, 0);
+	if (fd < 0)
+		fd = btf_load_logged(obj, raw, size, fd);
 	free(fixed);
 	if (fd < 0)
 		return;

@@ -121,7 +121,7 @@ static int load_logged(const struct bl_program *p, const char *kname, const char
 }
 
 /* The last n lines of log, for the error message. */
-static const char *log_tail(const char *log, int n, int *total)
+const char *bl_log_tail(const char *log, int n, int *total)
 {
 	const char *end = log + strlen(log), *p = end;
 	int lines = 0;
@@ -157,7 +157,7 @@ static int load_fail(struct bl_object *obj, struct bl_program *p, int err, bool 
 	if (p->log && p->log[0]) {
 		int total = 0;
 		const char *tail = opts->full_log ? p->log :
-				   log_tail(p->log, LOG_TAIL_LINES, &total);
+				   bl_log_tail(p->log, LOG_TAIL_LINES, &total);
 
 		if (opts->full_log)
 			fprintf(f, "\n  verifier log%s:\n", truncated ? " (truncated)" : "");

@@ -306,6 +306,11 @@ BL_API bool bl_object_loaded(const struct bl_object *obj)
 	return obj->loaded;
 }
 
+BL_API const char *bl_object_btf_warning(const struct bl_object *obj)
+{
+	return obj->btf_warning;
+}
+
 BL_API __u32 bl_object_btf_id(const struct bl_object *obj)
 {
 	return obj->btf_id;

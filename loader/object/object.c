@@ -351,6 +351,7 @@ BL_API void bl_object_close(struct bl_object *obj)
 	bl_elf_close(&obj->elf);
 	free(obj->license);
 	free(obj->errmsg);
+	free(obj->btf_warning);
 	free(obj->image);
 	free(obj->name);
 	free(obj);

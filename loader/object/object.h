@@ -294,6 +294,7 @@ struct bl_object {
 	bool loaded;
 	int btf_fd;
 	__u32 btf_id;
+	char *btf_warning;		/* why the kernel refused the BTF, or NULL */
 
 	/* The kernel layer installs these so that close, which lives in
 	 * the pure layer, can release fds and attachments. */

@@ -42,8 +42,9 @@ import json, sys
 d = json.load(sys.stdin)
 p = [x for x in d["programs"] if x["loaded"] and x["id"] > 0 and x["fd"] >= 0]
 m = [x for x in d["maps"] if x["id"] > 0 and x["fd"] >= 0]
-print(len(p), len(m), d["btf_id"] > 0)')
-	is "$got" "$np $nm True" "load --json $o: $np programs and $nm maps with ids, a BTF id"
+print(len(p), len(m), d["btf_id"] > 0, d["btf_warning"])')
+	is "$got" "$np $nm True None" \
+		"load --json $o: $np programs and $nm maps with ids, a BTF id, no BTF warning"
 done
 
 # ---- ids are gone once bpfload exits ----
@@ -55,6 +56,50 @@ is $? 1 "program $pid is gone after load exits"
 like "$out" "no program with id $pid" "... prog show says so"
 out=$("$BPFLOAD" map show "$mid" 2>&1)
 is $? 1 "map $mid is gone after load exits"
+
+# ---- BTF the kernel refuses: a warning, and the load goes on ----
+# A copy of globals.o whose VAR getpid_calls has linkage 7 (the kernel
+# takes only 0 and 1; bpfload's parser leaves that check to the kernel).
+"$PYTHON" - "$OBJS/globals.o" "$tmp/badbtf.o" <<'EOF'
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+shoff, = struct.unpack_from("<Q", b, 0x28)
+shentsize, shnum, shstrndx = struct.unpack_from("<HHH", b, 0x3a)
+def sh(i):
+    name, _, _, _, off, size = struct.unpack_from("<IIQQQQ", b, shoff + i * shentsize)
+    return name, off, size
+stroff = sh(shstrndx)[1]
+def secname(i):
+    n = stroff + sh(i)[0]
+    return bytes(b[n:b.index(0, n)]).decode()
+btf = [sh(i)[1] for i in range(shnum) if secname(i) == ".BTF"][0]
+hdr_len, type_off, type_len, str_off = struct.unpack_from("<IIII", b, btf + 4)
+types, strs = btf + hdr_len + type_off, btf + hdr_len + str_off
+# bytes after struct btf_type, by kind (vlen v): INT, ARRAY, STRUCT, UNION,
+# ENUM, FUNC_PROTO, VAR, DATASEC, DECL_TAG, ENUM64; the others have none
+extra = {1: lambda v: 4, 3: lambda v: 12, 4: lambda v: 12 * v, 5: lambda v: 12 * v,
+         6: lambda v: 8 * v, 13: lambda v: 8 * v, 14: lambda v: 4, 15: lambda v: 12 * v,
+         17: lambda v: 4, 19: lambda v: 12 * v}
+p = types
+while p < types + type_len:
+    name_off, info, _ = struct.unpack_from("<III", b, p)
+    kind, vlen = (info >> 24) & 0x1f, info & 0xffff
+    n = strs + name_off
+    if kind == 14 and bytes(b[n:b.index(0, n)]) == b"getpid_calls":
+        struct.pack_into("<I", b, p + 12, 7)
+        open(sys.argv[2], "wb").write(b)
+        break
+    p += 12 + extra.get(kind, lambda v: 0)(vlen)
+EOF
+out=$("$BPFLOAD" load "$tmp/badbtf.o" 2>&1 >/dev/null)
+is $? 0 "BTF refused by the kernel: load still succeeds"
+like "$out" "badbtf.o: warning: the kernel refused the object's BTF \(BPF_BTF_LOAD: EINVAL .*getpid_calls.*Linkage not supported\); loaded without it" \
+	"... with a warning on stderr giving the kernel's reason"
+got=$("$BPFLOAD" load "$tmp/badbtf.o" --json 2>/dev/null | "$PYTHON" -c '
+import json, sys
+d = json.load(sys.stdin)
+print(d["btf_id"], "Linkage not supported" in d["btf_warning"])')
+is "$got" "0 True" "... and --json says btf_id 0 and carries the warning"
 
 # ---- a program the verifier rejects ----
 "$BPFLOAD" load "$OBJS/bad_prog.o" > "$tmp/out" 2> "$tmp/err"

@@ -31,6 +31,8 @@
 
 #include <bpfload.h>
 #include <bpfload/sys.h>
+#include "object/btf.h"
+#include "object/object.h"
 #include "tap.h"
 #include "testutil.h"
 
@@ -447,6 +449,59 @@ static void test_legacy_version(void)
 	ok(bl_object_kern_version(obj) >= 0x050000, "legacy_maps: version section %#x",
 	   bl_object_kern_version(obj));
 	is_str(bl_object_license(obj), "GPL", "legacy_maps: license GPL");
+	bl_object_close(obj);
+}
+
+/* ---- BTF the kernel refuses ------------------------------------------------------- */
+
+/*
+ * Our parser leaves a VAR's linkage to the kernel, which accepts only
+ * static (0) and global (1).  Give one variable of globals.o linkage 7
+ * after open, as a hostile or future object could: the load goes on
+ * without BTF, and bl_object_btf_warning() says why, in the kernel's
+ * words.  Without BTF the kernel sees no func info and no map value
+ * types, which the info of a program and a map show.
+ */
+static void test_btf_refused(void)
+{
+	struct bl_object *obj = open_obj("globals");
+	struct bpf_prog_info pinfo = { 0 };
+	struct bpf_map_info minfo = { 0 };
+	__u32 plen = sizeof(pinfo), mlen = sizeof(minfo), id;
+	struct btf_var *var;
+	const char *w;
+
+	if (!ok(obj != NULL, "btf refused: open globals"))
+		return;
+	id = bl_btf_find(obj->btf, "getpid_calls", BTF_KIND_VAR);
+	if (!ok(id != 0, "btf refused: globals has a VAR getpid_calls")) {
+		bl_object_close(obj);
+		return;
+	}
+	var = bl_btf_extra(bl_btf_type(obj->btf, id));
+	var->linkage = 7;
+	if (!ok(!bl_object_load(obj, NULL), "btf refused: the object loads all the same"))
+		tap_diag("%s", bl_object_error(obj));
+	w = bl_object_btf_warning(obj);
+	ok(w && strstr(w, "the kernel refused the object's BTF (BPF_BTF_LOAD: EINVAL"),
+	   "btf refused: the warning names the command and the errno");
+	ok(w && strstr(w, "getpid_calls") && strstr(w, "Linkage not supported"),
+	   "btf refused: ... and the kernel's reason, naming the variable");
+	ok(w && strstr(w, "loaded without it"), "btf refused: ... and what that costs");
+	if (w)
+		tap_diag("%s", w);
+	is_int(bl_object_btf_id(obj), 0, "btf refused: no BTF id");
+	bl_sys_obj_get_info_by_fd(bl_program_fd(bl_object_program(obj, 0)), &pinfo, &plen);
+	ok(pinfo.id && !pinfo.btf_id && !pinfo.nr_func_info,
+	   "btf refused: the program has no BTF and no func info");
+	bl_sys_obj_get_info_by_fd(bl_map_fd(bl_object_find_map(obj, ".bss")), &minfo, &mlen);
+	ok(minfo.id && !minfo.btf_id && !minfo.btf_value_type_id, "btf refused: .bss has no BTF");
+	bl_object_close(obj);
+
+	obj = open_obj("globals");
+	if (obj && !bl_object_load(obj, NULL))
+		ok(!bl_object_btf_warning(obj) && bl_object_btf_id(obj),
+		   "btf accepted: no warning, a BTF id");
 	bl_object_close(obj);
 }
 
@@ -937,6 +992,7 @@ int main(void)
 
 	test_all_objects();
 	test_legacy_version();
+	test_btf_refused();
 	test_global_data();
 	test_map_in_map();
 	test_pinning();
