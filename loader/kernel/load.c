@@ -38,13 +38,14 @@ int bl_obj_fail(struct bl_object *obj, int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(obj->err.msg, sizeof(obj->err.msg), fmt, ap);
 	va_end(ap);
+	bl_scrub_controls(obj->err.msg);
 	return err;
 }
 
 int bl_obj_fail_msg(struct bl_object *obj, int err, char *msg)
 {
 	free(obj->errmsg);
-	obj->errmsg = msg;
+	obj->errmsg = bl_scrub_controls(msg);
 	obj->err.err = err;
 	snprintf(obj->err.msg, sizeof(obj->err.msg), "%s", msg ? msg : "");
 	return err;
@@ -164,6 +165,7 @@ static int btf_load_logged(struct bl_object *obj, const void *raw, size_t size, 
 		     " func/line info", bl_strerror(err, why, sizeof(why)), last[0] ? ": " : "",
 		     last) < 0)
 		obj->btf_warning = NULL;
+	bl_scrub_controls(obj->btf_warning);
 	return err;
 }
 

@@ -32,6 +32,7 @@
 
 #include "object/btf.h"
 #include "object/btf_dump.h"
+#include "object/object.h"
 
 #define MAX_DEPTH	256
 #define BODY_BUDGET	16	/* struct/union bodies written per type, at most */
@@ -120,6 +121,7 @@ static int fail(struct dumper *d, int err, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsnprintf(d->e->msg, sizeof(d->e->msg), fmt, ap);
 		va_end(ap);
+		bl_scrub_controls(d->e->msg);
 	}
 	return err;
 }

@@ -14,6 +14,14 @@
 
 #include "object/object.h"
 
+char *bl_scrub_controls(char *s)
+{
+	for (unsigned char *p = (unsigned char *)s; p && *p; p++)
+		if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
+			*p = '?';
+	return s;
+}
+
 int bl_fail(struct bl_error *e, int err, const char *fmt, ...)
 {
 	va_list ap;
@@ -24,6 +32,7 @@ int bl_fail(struct bl_error *e, int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
+	bl_scrub_controls(e->msg);
 	return err;
 }
 
@@ -40,6 +49,7 @@ void bl_fail_append(struct bl_error *e, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e->msg + len, sizeof(e->msg) - len, fmt, ap);
 	va_end(ap);
+	bl_scrub_controls(e->msg + len);
 }
 
 BL_API char *bl_strerror(int err, char *buf, size_t len)

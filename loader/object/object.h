@@ -33,6 +33,10 @@ int bl_fail(struct bl_error *e, int err, const char *fmt, ...)
 /* Append a line to an existing message. */
 void bl_fail_append(struct bl_error *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Replace control bytes other than newline and tab by '?', in place:
+ * messages quote names from the object (and kernel logs quoting them),
+ * and a hostile name must not reach a terminal as an escape sequence. */
+char *bl_scrub_controls(char *s);
 
 /* Make room for need elements of elem bytes in *ptr (capacity *cap),
  * doubling: 0 or -ENOMEM. */

@@ -418,6 +418,14 @@ static void section_cases(void)
 	       "truncated object?", NULL);
 	im = get("sock_xdp");
 	idx = ou_sec(&im, "xdp");
+	/* an escape sequence in the name: ESC and BEL become '?' in messages */
+	im.buf[ou_shdr(&im, ou_ehdr(&im).e_shstrndx).sh_offset + ou_shdr(&im, idx).sh_name] = 0x1b;
+	im.buf[ou_shdr(&im, ou_ehdr(&im).e_shstrndx).sh_offset + ou_shdr(&im, idx).sh_name + 2] = 7;
+	SET_SH(&im, idx, sh_size, 0x100000);
+	expect(&im, "section name with control bytes: shown as '?'", -ENOEXEC,
+	       S("section %d '?d?': contents at", idx), NULL, NULL);
+	im = get("sock_xdp");
+	idx = ou_sec(&im, "xdp");
 	SET_SH(&im, idx, sh_offset, 0xffffffffffffff00ULL);
 	expect(&im, "section offset near 2^64", -ENOEXEC,
 	       S("section %d 'xdp': contents at 0xffffffffffffff00+0xb8 run past the end", idx),
