@@ -130,6 +130,9 @@ bool cli_is_id(const char *s);
 
 /* "bpfload: <message>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* --program NAME...: leave every program not named out of the load (by
+ * function name, else section name); an unknown name is an error. */
+int cli_select_programs(struct bl_object *obj, const char *path, char *const *names, size_t n);
 /* After a load: warn on stderr when the kernel refused the object's BTF. */
 void cli_warn_btf(const struct bl_object *obj, const char *path);
 /* "bpfload: <message>: <errno in words>" and what to do about it. */

@@ -242,27 +242,6 @@ static void parse_args(int argc, char **argv, struct load_args *a)
 	a->path = argv[optind];
 }
 
-/* Apply --program: every program not named is left out. */
-static int select_programs(struct bl_object *obj, const struct load_args *a)
-{
-	for (size_t i = 0; i < a->nr_only; i++) {
-		if (!bl_object_find_program(obj, a->only[i])) {
-			cli_error("%s: no program '%s' (see: bpfload inspect %s)", a->path,
-				  a->only[i], a->path);
-			return -ENOENT;
-		}
-	}
-	for (size_t i = 0; i < bl_object_program_count(obj) && a->nr_only; i++) {
-		struct bl_program *p = bl_object_program(obj, i);
-		bool keep = false;
-
-		for (size_t k = 0; k < a->nr_only; k++)
-			keep |= bl_object_find_program(obj, a->only[k]) == p;
-		bl_program_set_autoload(p, keep);
-	}
-	return 0;
-}
-
 static void hold(void)
 {
 	fflush(stdout);
@@ -285,7 +264,7 @@ int cmd_load(int argc, char **argv)
 		cli_error("%s", err.msg);
 		goto out;
 	}
-	if (select_programs(obj, &a))
+	if (cli_select_programs(obj, a.path, a.only, a.nr_only))
 		goto out;
 	if (bl_object_load(obj, &a.opts)) {
 		cli_error("%s: %s", a.path, bl_object_error(obj));

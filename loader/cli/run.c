@@ -58,6 +58,7 @@ static void usage(FILE *f)
 		"everything and print a summary.\n"
 		"\n"
 		"Options:\n"
+		"  -P, --program NAME      load and attach only this program (repeatable)\n"
 		"  -d, --duration S        stop after S seconds (decimals allowed)\n"
 		"  -i, --interval S        print the maps every S seconds (default 2; 0: only\n"
 		"                          at the end)\n"
@@ -119,6 +120,8 @@ struct run_args {
 	const char *tc_if;
 	bool tc_egress;
 	const char *cgroup;
+	char **only;			/* --program names */
+	size_t nr_only;
 };
 
 /* A ring buffer or perf buffer map and what came out of it. */
@@ -269,6 +272,7 @@ static void parse_args(int argc, char **argv, struct run_args *a)
 	};
 	static const struct option opts[] = {
 		CLI_COMMON_LONGOPTS,
+		{ "program",	   required_argument, NULL, 'P' },
 		{ "duration",	   required_argument, NULL, 'd' },
 		{ "interval",	   required_argument, NULL, 'i' },
 		{ "map",	   required_argument, NULL, 'm' },
@@ -291,9 +295,13 @@ static void parse_args(int argc, char **argv, struct run_args *a)
 	a->duration = -1;
 	a->interval = DEFAULT_INTERVAL;
 	cli_getopt_reset(argv);
-	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "d:i:m:s:r:", opts,
+	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "P:d:i:m:s:r:", opts,
 				NULL)) != -1) {
 		switch (c) {
+		case 'P':
+			a->only = grow(a->only, a->nr_only, sizeof(*a->only));
+			a->only[a->nr_only++] = optarg;
+			break;
 		case 'd':
 			a->duration = parse_seconds("duration", optarg);
 			break;
@@ -1336,6 +1344,7 @@ static void release(struct run *r)
 	free(r->a.maps);
 	free(r->a.sets);
 	free(r->a.rtypes);
+	free(r->a.only);
 }
 
 /*
@@ -1363,7 +1372,7 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	r.btf = btf_fmt_object_btf(r.obj);
-	if (apply_sets(&r))
+	if (cli_select_programs(r.obj, r.a.path, r.a.only, r.a.nr_only) || apply_sets(&r))
 		goto out;
 	if (bl_object_load(r.obj, &r.a.opts)) {
 		cli_error("%s: %s", r.a.path, bl_object_error(r.obj));

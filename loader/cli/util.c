@@ -152,6 +152,26 @@ void cli_error(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+int cli_select_programs(struct bl_object *obj, const char *path, char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!bl_object_find_program(obj, names[i])) {
+			cli_error("%s: no program '%s' (see: bpfload inspect %s)", path, names[i],
+				  path);
+			return -ENOENT;
+		}
+	}
+	for (size_t i = 0; i < bl_object_program_count(obj) && n; i++) {
+		struct bl_program *p = bl_object_program(obj, i);
+		bool keep = false;
+
+		for (size_t k = 0; k < n; k++)
+			keep |= bl_object_find_program(obj, names[k]) == p;
+		bl_program_set_autoload(p, keep);
+	}
+	return 0;
+}
+
 void cli_warn_btf(const struct bl_object *obj, const char *path)
 {
 	const char *w = bl_object_btf_warning(obj);

@@ -11,8 +11,8 @@
 #   globals     .bss/.data values after N calls (--set weight=3)
 #   cli_printk  N trace_pipe lines (when nobody else holds trace_pipe)
 # plus --duration, --interval, --json, Ctrl-C (SIGINT: summary, exit 130,
-# nothing left in the kernel), --set/--map/--record-type errors, --strict
-# and --xdp (on a veth in a private netns); --tc, --xdp and --cgroup
+# nothing left in the kernel), --set/--map/--record-type errors, --program,
+# --strict and --xdp (on a veth in a private netns); --tc, --xdp and --cgroup
 # counting exact UDP datagrams (attach_net) sent over a veth by a process
 # in a cgroup the test makes.  Needs root.
 
@@ -334,6 +334,24 @@ else
 	rmdir "$cg"
 	ok $? "the cgroup is empty again and removed"
 fi
+
+# ---- --program: only the named programs are loaded and attached ----
+N=3
+start_trigger $N
+start_run only --program rb_getpid --set target_pid=$TRIG --no-maps "$ev"
+ok $? "run --program rb_getpid starts"
+fire
+kill -INT "$RUN"
+finish_run
+out=$(cat "$tmp/only.out")
+is "$(count_lines "$out" '^attach ')" 1 "--program rb_getpid: one program attached"
+like "$out" '^attach +rb_getpid ' "... rb_getpid"
+unlike "$out" 'pb_getpid' "... pb_getpid neither loaded nor attached"
+like "$out" "^summary: [0-9.]+ s, 1 link detached, $N records, 0 lost\$" \
+	"... $N ring buffer records, none from the perf buffer"
+out=$("$BPFLOAD" run "$ev" --program nosuch 2>&1)
+is $? 1 "--program with an unknown name fails"
+like "$out" "no program 'nosuch' \\(see: bpfload inspect " "... saying so"
 
 # ---- maps and intervals ----
 start_run iv --interval 0.3 --duration 1 "$ev"
