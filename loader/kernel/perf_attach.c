@@ -75,6 +75,12 @@ static int attach_fail(struct bl_error *e, const char *what, int err, int link_e
 			       bl_strerror(link_err, why, sizeof(why)));
 	if (err == -EEXIST)
 		return bl_fail(e, err, "%s: the perf event already has a program", what);
+	/* the programs of one kprobe, uprobe or tracepoint form one array,
+	 * at most BPF_TRACE_MAX_PROGS (64) long */
+	if (err == -E2BIG)
+		return bl_fail(e, err, "%s: cannot attach the program: E2BIG: the kernel runs at most"
+			       " 64 BPF programs on one probe or tracepoint (BPF_TRACE_MAX_PROGS),"
+			       " and that many are attached already", what);
 	if (link_err && link_err != err)
 		return bl_fail(e, err, "%s: cannot attach the program: BPF_LINK_CREATE said %s,"
 			       " PERF_EVENT_IOC_SET_BPF said %s; %s", what,
