@@ -18,18 +18,30 @@
 
 static int tap_count;
 static int tap_failed;
+static int tap_last_pass = 1;	/* diagnostics after a failure go to stderr too */
 
 static inline void tap_vline(int pass, const char *directive, const char *fmt, va_list ap)
 {
+	va_list copy;
+
 	tap_count++;
-	if (!pass)
+	tap_last_pass = pass || directive;
+	if (!pass && !directive)
 		tap_failed++;
+	va_copy(copy, ap);
 	printf("%sok %d - ", pass ? "" : "not ", tap_count);
 	vprintf(fmt, ap);
 	if (directive)
 		printf(" # %s", directive);
 	printf("\n");
 	fflush(stdout);
+	/* prove shows stderr without -v: a CI log then says what failed */
+	if (!tap_last_pass) {
+		fprintf(stderr, "#   Failed test %d - ", tap_count);
+		vfprintf(stderr, fmt, copy);
+		fputc('\n', stderr);
+	}
+	va_end(copy);
 }
 
 /* ok(cond, "name %d", ...): the basic assertion.  Returns cond. */
@@ -54,6 +66,13 @@ static inline void __attribute__((format(printf, 1, 2))) tap_diag(const char *fm
 	va_end(ap);
 	printf("\n");
 	fflush(stdout);
+	if (!tap_last_pass) {
+		fprintf(stderr, "# ");
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fputc('\n', stderr);
+	}
 }
 
 #define is_int(got, want, ...)						\

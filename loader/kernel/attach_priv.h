@@ -6,6 +6,7 @@
 #ifndef BPFLOAD_ATTACH_PRIV_H
 #define BPFLOAD_ATTACH_PRIV_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <bpfload/attach.h>
 
@@ -115,8 +116,17 @@ int bl_probe_event_create(const char *dir, char type, bool retprobe, unsigned in
 			  struct bl_probe_event **out, int *id, struct bl_error *e);
 /* Let the exit/signal cleanup close these fds too (they hold the event). */
 void bl_probe_event_hold(struct bl_probe_event *ev, int pfd, int lfd);
-/* Forget the fds (the caller closes them now). */
+/* Forget the fds (the caller has closed them). */
 void bl_probe_event_release(struct bl_probe_event *ev);
+/*
+ * Keep SIGINT and SIGTERM from this thread while a legacy event's fds are
+ * opened or closed and recorded in the registry: our handler must never
+ * find an fd that holds the event but is not recorded (the removal would
+ * fail with EBUSY and the event outlive us).  A signal that comes in
+ * between is delivered at the restore.
+ */
+void bl_probe_signals_block(sigset_t *old);
+void bl_probe_signals_restore(const sigset_t *old);
 /* Remove the event from tracefs and the registry, and free ev. */
 int bl_probe_event_remove(struct bl_probe_event *ev, struct bl_error *e);
 /* "kprobes/bpfload_12_0_do_sys_openat2" */

@@ -170,6 +170,7 @@ struct bl_link *bl_perf_link_event(struct bl_probe_event *ev, int id, pid_t pid,
 {
 	struct perf_event_attr attr;
 	struct bl_link *link = bl_link_new(bl_perf_detach);
+	sigset_t old;
 	int pfd, err;
 
 	if (!link) {
@@ -181,13 +182,18 @@ struct bl_link *bl_perf_link_event(struct bl_probe_event *ev, int id, pid_t pid,
 	memset(&attr, 0, sizeof(attr));
 	attr.type = PERF_TYPE_TRACEPOINT;
 	attr.config = id;
+	bl_probe_signals_block(&old);
 	pfd = bl_perf_open_probe(&attr, pid, what, e);
+	if (pfd >= 0)
+		bl_probe_event_hold(ev, pfd, -1);
 	err = pfd < 0 ? pfd : bl_perf_attach(link, pfd, prog_fd, force_ioctl, cookie, what, e);
 	if (err) {
 		bl_link_abort(link);
+		bl_probe_signals_restore(&old);
 		return bl_attach_null(err);
 	}
 	bl_probe_event_hold(ev, pfd, link->perf[0].lfd);
+	bl_probe_signals_restore(&old);
 	return link;
 }
 
@@ -206,17 +212,22 @@ const char *bl_perf_how(const struct bl_link *link)
  */
 int bl_perf_detach(struct bl_link *link)
 {
+	bool legacy = link->event != NULL;
+	sigset_t old;
 	int err = 0;
 
-	if (link->event)
-		bl_probe_event_release(link->event);
+	if (legacy)
+		bl_probe_signals_block(&old);
 	for (size_t i = 0; i < link->nr_perf; i++) {
 		bl_close_fd(&link->perf[i].lfd);
 		bl_close_fd(&link->perf[i].pfd);
 	}
 	link->nr_perf = 0;
-	if (link->event)
+	if (legacy) {
+		bl_probe_event_release(link->event);
 		err = bl_probe_event_remove(link->event, NULL);
+		bl_probe_signals_restore(&old);
+	}
 	link->event = NULL;
 	return err;
 }

@@ -48,6 +48,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kernel/attach_priv.h"
@@ -219,6 +220,36 @@ static bool reg_atexit;
 static bool sig_ours[2];
 static const int sig_nums[2] = { SIGINT, SIGTERM };
 
+/*
+ * Async-signal-safe removal of one event.  EBUSY means a perf event still
+ * uses it: another thread may be between opening one and recording it
+ * (its own thread keeps our signals out meanwhile), so close what the
+ * slot holds by now and try again, for up to about 100 ms.
+ */
+static void remove_in_handler(struct slot *s)
+{
+	static const struct timespec pause_2ms = { 0, 2 * 1000 * 1000 };
+
+	for (int tries = 0; tries < 50; tries++) {
+		int fd = open(s->file, O_WRONLY | O_APPEND | O_CLOEXEC);
+		ssize_t n;
+
+		if (fd < 0)
+			return;
+		n = write(fd, s->remove, strlen(s->remove));
+		close(fd);
+		if (n >= 0 || errno != EBUSY)
+			return;
+		fd = atomic_exchange(&s->lfd, -1);
+		if (fd >= 0)
+			close(fd);
+		fd = atomic_exchange(&s->pfd, -1);
+		if (fd >= 0)
+			close(fd);
+		nanosleep(&pause_2ms, NULL);
+	}
+}
+
 /* Async-signal-safe: close what holds each event, then remove it.  Only
  * this process's own: a child made by fork() inherits the registry but
  * not the events. */
@@ -239,13 +270,7 @@ static void drop_all(void)
 			fd = atomic_exchange(&s->pfd, -1);
 			if (fd >= 0)
 				close(fd);
-			fd = open(s->file, O_WRONLY | O_APPEND | O_CLOEXEC);
-			if (fd >= 0) {
-				ssize_t n = write(fd, s->remove, strlen(s->remove));
-
-				(void)n;
-				close(fd);
-			}
+			remove_in_handler(s);
 			atomic_store(&s->state, SLOT_FREE);
 		}
 	}
@@ -259,6 +284,7 @@ static void on_signal(int sig)
 				      " probe events\n";
 	static const char msg_term[] = "bpfload: SIGTERM: removed this process's tracefs"
 				       " probe events\n";
+	int saved_errno = errno;
 	ssize_t unused;
 
 	drop_all();
@@ -268,6 +294,7 @@ static void on_signal(int sig)
 	else
 		unused = write(STDERR_FILENO, msg_int, sizeof(msg_int) - 1);
 	(void)unused;
+	errno = saved_errno;
 	raise(sig);
 }
 
@@ -457,6 +484,21 @@ void bl_probe_event_release(struct bl_probe_event *ev)
 	atomic_store(&ev->slot->lfd, -1);
 }
 
+void bl_probe_signals_block(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, old);
+}
+
+void bl_probe_signals_restore(const sigset_t *old)
+{
+	pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
 const char *bl_probe_event_name(const struct bl_probe_event *ev)
 {
 	return ev->slot->name;
@@ -533,34 +575,69 @@ static void report_line(struct report *r, const char *fmt, const char *a, long p
 		r->used += (size_t)n < r->len - r->used ? (size_t)n : r->len - r->used - 1;
 }
 
-static int cleanup_file(const char *dir, const char *file, struct report *r)
-{
-	char path[PATH_MAX], line[PATH_MAX + 128], gname[EVENT_NAME_MAX + 16];
-	char cmd[EVENT_NAME_MAX + 24];
-	int removed = 0;
-	FILE *f;
+struct stale {
+	char gname[EVENT_NAME_MAX + 16];
+	long pid;
+};
 
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	f = fopen(path, "re");
+/* Our events in <dir>/<file> whose process is gone, read in full before
+ * any is removed: removing lines while reading the file would skip some. */
+static int stale_events(const char *path, struct stale **out, size_t *nr)
+{
+	char line[PATH_MAX + 128];
+	struct stale *v = NULL, *grown;
+	size_t n = 0, cap = 0;
+	FILE *f = fopen(path, "re");
+	struct stale x;
+
+	*out = NULL;
+	*nr = 0;
 	if (!f)
 		return errno == ENOENT ? 0 : -errno;
 	while (fgets(line, sizeof(line), f)) {
-		long pid;
-		int err;
-
-		if (!parse_ours(line, gname, sizeof(gname), &pid) || pid_alive(pid))
+		if (!parse_ours(line, x.gname, sizeof(x.gname), &x.pid) || pid_alive(x.pid))
 			continue;
-		snprintf(cmd, sizeof(cmd), "-:%s\n", gname);
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			grown = realloc(v, cap * sizeof(*v));
+			if (!grown) {
+				fclose(f);
+				free(v);
+				return -ENOMEM;
+			}
+			v = grown;
+		}
+		v[n++] = x;
+	}
+	fclose(f);
+	*out = v;
+	*nr = n;
+	return 0;
+}
+
+static int cleanup_file(const char *dir, const char *file, struct report *r)
+{
+	char path[PATH_MAX], cmd[EVENT_NAME_MAX + 24];
+	struct stale *v;
+	int removed = 0, err;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	err = stale_events(path, &v, &n);
+	if (err)
+		return err;
+	for (size_t i = 0; i < n; i++) {
+		snprintf(cmd, sizeof(cmd), "-:%s\n", v[i].gname);
 		err = tracefs_write(path, cmd);
 		if (err) {
 			report_line(r, "kept %s (owner pid %ld is gone, but removal failed: %s)\n",
-				    gname, pid, err);
+				    v[i].gname, v[i].pid, err);
 			continue;
 		}
-		report_line(r, "removed %s (owner pid %ld is gone)%s\n", gname, pid, 0);
+		report_line(r, "removed %s (owner pid %ld is gone)%s\n", v[i].gname, v[i].pid, 0);
 		removed++;
 	}
-	fclose(f);
+	free(v);
 	return removed;
 }
 

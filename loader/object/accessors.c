@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -99,7 +100,10 @@ BL_API int bl_program_core_relo(const struct bl_program *prog, size_t i,
 	r = &prog->core_relos[i];
 	out->insn = r->insn_off / BL_INSN_SZ;	/* kept in bytes, as in the record */
 	out->kind = r->kind;
-	bl_core_describe(prog->obj->btf, r, out->what, sizeof(out->what));
+	if (prog->obj->btf)
+		bl_core_describe(prog->obj->btf, r, out->what, sizeof(out->what));
+	else	/* records without types to read them by: cannot be, but say so */
+		snprintf(out->what, sizeof(out->what), "%s (no BTF)", bl_core_kind_name(r->kind));
 	return 0;
 }
 

@@ -17,6 +17,7 @@ export LC_ALL=C
 
 _tap_n=0
 _tap_failed=0
+_tap_last_failed=0	# diagnostics after a failure go to stderr too
 _tap_cleanups=()
 
 # _tap_line STATUS DIRECTIVE DESCRIPTION...: one test line.  A "not ok"
@@ -25,11 +26,17 @@ _tap_line() {
 	local status=$1 directive=$2
 	shift 2
 	_tap_n=$((_tap_n + 1))
+	_tap_last_failed=0
 	if [ "$status" -eq 0 ]; then
 		echo "ok $_tap_n - $*${directive:+ # $directive}"
 	else
 		echo "not ok $_tap_n - $*${directive:+ # $directive}"
-		[ -n "$directive" ] || _tap_failed=$((_tap_failed + 1))
+		if [ -z "$directive" ]; then
+			_tap_failed=$((_tap_failed + 1))
+			_tap_last_failed=1
+			# prove shows stderr without -v: a CI log then says what failed
+			echo "#   Failed test $_tap_n - $*" >&2
+		fi
 	fi
 }
 
@@ -76,6 +83,7 @@ unlike() {
 
 diag() {
 	printf '%s\n' "$*" | sed 's/^/# /'
+	[ "$_tap_last_failed" = 0 ] || printf '%s\n' "$*" | sed 's/^/# /' >&2
 }
 
 # skip REASON [DESCRIPTION]: a test that cannot run here

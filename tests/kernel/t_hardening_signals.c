@@ -426,6 +426,38 @@ static void test_sigkill(void)
 	   !tu_events_of(getpid()), "the decoys are removed");
 }
 
+/*
+ * Many stale events at once: 40 of a dead process, made by hand.  One
+ * cleanup must remove them all (reading the events file while removing
+ * lines from it would skip some).
+ */
+static void test_many_stale(void)
+{
+	char exe[PATH_MAX], cmd[PATH_MAX + 128];
+	__u64 off = 0;
+	struct bl_error e = { 0 };
+	int made = 0, removed, st;
+	ssize_t n;
+	pid_t dead = fork();
+
+	if (dead == 0)
+		_exit(0);
+	waitpid(dead, &st, 0);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	if (bl_elf_symbol_offset(exe, "hard_signal_target", &off, &e))
+		tap_bail("%s", e.msg);
+	for (int i = 0; i < 40; i++) {
+		snprintf(cmd, sizeof(cmd), "p:uprobes/bpfload_%d_%d_many %s:0x%llx\n", (int)dead, i,
+			 exe, (unsigned long long)off);
+		made += !tu_tracefs_write("uprobe_events", cmd);
+	}
+	is_int(made, 40, "many stale: 40 events of a dead process (pid %d)", (int)dead);
+	removed = bl_tracefs_cleanup_stale(NULL);
+	ok(removed >= 40, "many stale: one cleanup removed %d", removed);
+	is_int(tu_events_of(dead), 0, "many stale: none of them is left");
+}
+
 int main(int argc, char **argv)
 {
 	const char *why;
@@ -449,5 +481,6 @@ int main(int argc, char **argv)
 	test_interrupt("attach-default", SIGINT, "SIGINT while attaching, no handler");
 	test_interrupt("stream-default", SIGTERM, "SIGTERM while streaming, no handler");
 	test_sigkill();
+	test_many_stale();
 	return tap_done();
 }
