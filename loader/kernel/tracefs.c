@@ -220,6 +220,18 @@ static bool reg_atexit;
 static bool sig_ours[2];
 static const int sig_nums[2] = { SIGINT, SIGTERM };
 
+/* Async-signal-safe: close the fds recorded as holding the event. */
+static void close_held(struct slot *s)
+{
+	int fd = atomic_exchange(&s->lfd, -1);
+
+	if (fd >= 0)
+		close(fd);
+	fd = atomic_exchange(&s->pfd, -1);
+	if (fd >= 0)
+		close(fd);
+}
+
 /*
  * Async-signal-safe removal of one event.  EBUSY means a perf event still
  * uses it: another thread may be between opening one and recording it
@@ -240,12 +252,7 @@ static void remove_in_handler(struct slot *s)
 		close(fd);
 		if (n >= 0 || errno != EBUSY)
 			return;
-		fd = atomic_exchange(&s->lfd, -1);
-		if (fd >= 0)
-			close(fd);
-		fd = atomic_exchange(&s->pfd, -1);
-		if (fd >= 0)
-			close(fd);
+		close_held(s);
 		nanosleep(&pause_2ms, NULL);
 	}
 }
@@ -260,16 +267,10 @@ static void drop_all(void)
 	for (struct chunk *c = &first_chunk; c; c = atomic_load(&c->next)) {
 		for (int i = 0; i < CHUNK_SLOTS; i++) {
 			struct slot *s = &c->s[i];
-			int fd;
 
 			if (atomic_load(&s->state) != SLOT_LIVE || atomic_load(&s->owner) != self)
 				continue;
-			fd = atomic_exchange(&s->lfd, -1);
-			if (fd >= 0)
-				close(fd);
-			fd = atomic_exchange(&s->pfd, -1);
-			if (fd >= 0)
-				close(fd);
+			close_held(s);
 			remove_in_handler(s);
 			atomic_store(&s->state, SLOT_FREE);
 		}
