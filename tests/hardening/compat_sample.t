@@ -75,9 +75,11 @@ ok $? "its own process is in the map with system calls counted (${self:-none})"
 [ $rc -ne 0 ] && diag "$(cat "$tmp/run.err" "$tmp/run.out" | head -n 20)"
 
 # ---- read_trace_pipe() until SIGINT ------------------------------------------
-# (job control on: without it bash starts background jobs with SIGINT ignored)
+# (job control on: without it bash starts background jobs with SIGINT
+# ignored; and env resets SIGINT in case this test itself inherited it
+# ignored, which bash cannot undo)
 set -m
-"$tmp/legacy_trace" -t >"$tmp/tp.out" 2>"$tmp/tp.err" &
+env --default-signal=INT "$tmp/legacy_trace" -t >"$tmp/tp.out" 2>"$tmp/tp.err" &
 tpid=$!
 set +m
 wait_for "$tmp/tp.out" "legacy_trace: getpid() by $tpid" 10

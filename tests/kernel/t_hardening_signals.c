@@ -114,6 +114,12 @@ static int driver(const char *mode)
 		sa.sa_handler = on_stop;
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
+	} else {
+		/* the default action, as from a terminal: a background job of a
+		 * non-interactive shell inherits SIGINT ignored, and bpfload then
+		 * (rightly) leaves it alone */
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
 	}
 	obj = bl_object_open(tu_obj_path("hard_cycle"), NULL, &e);
 	if (!obj)
