@@ -314,15 +314,6 @@ static pid_t legacy_kprobe_child(int *ready)
 	return pid;
 }
 
-static bool child_ready(int fd)
-{
-	char c = 0;
-	bool good = read(fd, &c, 1) == 1 && c == 'y';
-
-	close(fd);
-	return good;
-}
-
 static void test_process_death(void)
 {
 	struct bl_kprobe_opts legacy = { .force_legacy = true };
@@ -335,9 +326,9 @@ static void test_process_death(void)
 	mine = bl_attach_kprobe(bl_program_fd(p_open), "do_sys_openat2", 0, false, &legacy, &err);
 	ok(mine != NULL, "death: this process holds a legacy kprobe");
 	alive = legacy_kprobe_child(&ready_alive);
-	ok(child_ready(ready_alive), "death: a live child holds two legacy kprobes");
+	ok(tu_child_ready(ready_alive), "death: a live child holds two legacy kprobes");
 	dead = legacy_kprobe_child(&ready_dead);
-	ok(child_ready(ready_dead), "death: a second child holds two legacy kprobes");
+	ok(tu_child_ready(ready_dead), "death: a second child holds two legacy kprobes");
 	kill(dead, SIGKILL);
 	waitpid(dead, NULL, 0);
 	is_int(tu_events_of(dead), 2, "death: SIGKILL left the dead child's two kprobe events");

@@ -278,28 +278,19 @@ static pid_t legacy_child(int *ready, bool exit_after)
 	return pid;
 }
 
-static bool child_ready(int fd)
-{
-	char c = 0;
-	bool good = read(fd, &c, 1) == 1 && c == 'y';
-
-	close(fd);
-	return good;
-}
-
 static void test_exit_and_signal(void)
 {
 	int ready, status = 0;
 	pid_t pid;
 
 	pid = legacy_child(&ready, true);
-	ok(child_ready(ready), "exit: a child attached two legacy uprobes");
+	ok(tu_child_ready(ready), "exit: a child attached two legacy uprobes");
 	waitpid(pid, &status, 0);
 	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit: the child exited normally");
 	is_int(tu_events_of(pid), 0, "exit: its events were removed at exit()");
 
 	pid = legacy_child(&ready, false);
-	ok(child_ready(ready), "signal: a child attached two legacy uprobes");
+	ok(tu_child_ready(ready), "signal: a child attached two legacy uprobes");
 	is_int(tu_events_of(pid), 2, "signal: its two events are in uprobe_events");
 	kill(pid, SIGTERM);
 	waitpid(pid, &status, 0);
@@ -330,10 +321,10 @@ static void test_stale_cleanup(void)
 	ok(mine != NULL, "stale: this process holds a legacy uprobe");
 	/* another live owner: kept */
 	alive = legacy_child(&ready_alive, false);
-	ok(child_ready(ready_alive), "stale: a live child holds two legacy uprobes");
+	ok(tu_child_ready(ready_alive), "stale: a live child holds two legacy uprobes");
 	/* a dead owner: removed */
 	dead = legacy_child(&ready_dead, false);
-	ok(child_ready(ready_dead), "stale: a second child holds two legacy uprobes");
+	ok(tu_child_ready(ready_dead), "stale: a second child holds two legacy uprobes");
 	kill(dead, SIGKILL);
 	waitpid(dead, NULL, 0);
 	is_int(tu_events_of(dead), 2, "stale: SIGKILL left the dead child's two events behind");

@@ -363,15 +363,28 @@ static void test_interrupt(const char *mode, int sig, const char *label)
 
 /* ---- SIGKILL and the stale event cleanup --------------------------------------------------- */
 
+/* This executable's path (into exe) and the file offset of
+ * hard_signal_target in it, for uprobe events made by hand. */
+static __u64 target_offset(char *exe, size_t len)
+{
+	struct bl_error e = { 0 };
+	ssize_t n = readlink("/proc/self/exe", exe, len - 1);
+	__u64 off = 0;
+
+	exe[n > 0 ? n : 0] = '\0';
+	if (bl_elf_symbol_offset(exe, "hard_signal_target", &off, &e))
+		tap_bail("%s", e.msg);
+	return off;
+}
+
 static void test_sigkill(void)
 {
 	char exe[PATH_MAX], cmd[PATH_MAX + 128], needle[64], decoy1[64], decoy2[64];
 	struct bl_object *obj = NULL;
 	struct bl_link *live = NULL;
 	struct bl_error e = { 0 };
-	__u64 off = 0;
+	__u64 off;
 	struct run r;
-	ssize_t n;
 	int removed;
 
 	start(&r, "stream-default");
@@ -391,10 +404,7 @@ static void test_sigkill(void)
 	       " bpfload_%d_...", (int)r.pid);
 
 	/* decoys: a foreign event, a malformed bpfload_ name, a live process's event */
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	exe[n > 0 ? n : 0] = '\0';
-	if (bl_elf_symbol_offset(exe, "hard_signal_target", &off, &e))
-		tap_bail("%s", e.msg);
+	off = target_offset(exe, sizeof(exe));
 	snprintf(decoy1, sizeof(decoy1), "hsdecoy_%d", (int)getpid());
 	snprintf(decoy2, sizeof(decoy2), "bpfload_x%d_1", (int)getpid());
 	snprintf(cmd, sizeof(cmd), "p:uprobes/%s %s:0x%llx\n", decoy1, exe,
@@ -440,19 +450,14 @@ static void test_sigkill(void)
 static void test_many_stale(void)
 {
 	char exe[PATH_MAX], cmd[PATH_MAX + 128];
-	__u64 off = 0;
-	struct bl_error e = { 0 };
 	int made = 0, removed, st;
-	ssize_t n;
 	pid_t dead = fork();
+	__u64 off;
 
 	if (dead == 0)
 		_exit(0);
 	waitpid(dead, &st, 0);
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	exe[n > 0 ? n : 0] = '\0';
-	if (bl_elf_symbol_offset(exe, "hard_signal_target", &off, &e))
-		tap_bail("%s", e.msg);
+	off = target_offset(exe, sizeof(exe));
 	for (int i = 0; i < 40; i++) {
 		snprintf(cmd, sizeof(cmd), "p:uprobes/bpfload_%d_%d_many %s:0x%llx\n", (int)dead, i,
 			 exe, (unsigned long long)off);

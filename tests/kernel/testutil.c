@@ -178,6 +178,15 @@ void tu_diag_lines(const char *msg)
 	fflush(stdout);
 }
 
+bool tu_child_ready(int fd)
+{
+	char c = 0;
+	bool good = read(fd, &c, 1) == 1 && c == 'y';
+
+	close(fd);
+	return good;
+}
+
 int tu_count_fds(void)
 {
 	DIR *d = opendir("/proc/self/fd");

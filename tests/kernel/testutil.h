@@ -68,6 +68,8 @@ void tu_diag_lines(const char *msg);
 
 /* Number of open fds of this process (from /proc/self/fd), or -1. */
 int tu_count_fds(void);
+/* Read a child's one-byte report from fd ('y': it is ready) and close fd. */
+bool tu_child_ready(int fd);
 
 /* ---- kernel objects ----------------------------------------------------- */
 
